@@ -1,0 +1,304 @@
+"""Statistical Arabic NER: a CRF tagger (python-crfsuite) and its spaCy component ``kg_ner``.
+
+* :class:`CrfTagger` tags ANERcorp-like words (whitespace tokens, punctuation split off, clitics
+  attached) with IOB2 tags ``B-/I-PERS|LOC|ORG|MISC``.
+* :func:`evaluate_ner` scores a model on a two-column CoNLL file (CoNLL exact-span micro and
+  per-type P/R/F1). ``python -m kg.entities.ner --data FILE`` prints the table.
+* The ``kg_ner`` spaCy factory rebuilds words from the project's clitic-split tokens, tags them and
+  writes ``doc.spans["ner"]`` (leading clitic-prefix tokens excluded, article kept).
+
+The model is trained by ``pipelines/train_ner.py`` into ``kg/models/ner-crf/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.entities.ner_features import Lexicon, sent_features
+from kg.errors import DataFileError
+
+MODEL_FILE = "model.crfsuite"
+LEXICON_FILE = "lexicon.json"
+LABELS = ("PERS", "LOC", "ORG", "MISC")
+TRAIN_HINT = (
+    "train it with `python pipelines/train_ner.py` (needs the corpora in ../shared/data, "
+    "see kg/models/ner-crf/MODEL_CARD.md)"
+)
+
+
+def default_model_dir() -> Path:
+    """The packaged model directory ``kg/models/ner-crf``."""
+    return Path(str(resources.files("kg").joinpath("models").joinpath("ner-crf")))
+
+
+# ---------------------------------------------------------------------------- tagger
+
+class CrfTagger:
+    """A trained CRF plus the lexicon its features need."""
+
+    def __init__(self, tagger, lexicon: Lexicon, model_dir: Path) -> None:
+        self._tagger = tagger
+        self.lexicon = lexicon
+        self.model_dir = model_dir
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "CrfTagger":
+        """Load from a model directory (or the ``model.crfsuite`` file inside one)."""
+        import pycrfsuite
+
+        p = Path(path) if path is not None else default_model_dir()
+        model_dir = p.parent if p.is_file() else p
+        model_file = model_dir / MODEL_FILE
+        if not model_file.is_file():
+            raise DataFileError(f"NER model not found: {model_file}; {TRAIN_HINT}")
+        lex_file = model_dir / LEXICON_FILE
+        lexicon = Lexicon.load(lex_file) if lex_file.is_file() else Lexicon()
+        tagger = pycrfsuite.Tagger()
+        try:
+            tagger.open(str(model_file))
+        except Exception as exc:  # pycrfsuite raises a bare ValueError/OSError on a bad file
+            raise DataFileError(f"NER model unreadable: {model_file} ({exc}); {TRAIN_HINT}") from exc
+        return cls(tagger, lexicon, model_dir)
+
+    def tag(self, words: list[str]) -> list[str]:
+        """IOB2 tags for one sentence of words."""
+        if not words:
+            return []
+        tags = self._tagger.tag(sent_features(list(words), self.lexicon))
+        return repair_iob2(tags)
+
+
+def repair_iob2(tags: list[str]) -> list[str]:
+    """Turn an ``I-X`` that does not continue an X chunk into ``B-X``."""
+    out = []
+    prev = "O"
+    for t in tags:
+        if t.startswith("I-") and prev[2:] != t[2:]:
+            t = "B-" + t[2:]
+        out.append(t)
+        prev = t
+    return out
+
+
+# ---------------------------------------------------------------------------- scoring
+
+def chunks(tags: list[str]) -> set[tuple[int, int, str]]:
+    """CoNLL chunks ``(start, end_exclusive, type)`` of an IOB2/IOB1 tag sequence (conlleval rules)."""
+    out = set()
+    start, typ = None, None
+    for i, t in enumerate(list(tags) + ["O"]):
+        if t == "O" or t.startswith("B-") or (t.startswith("I-") and t[2:] != typ):
+            if typ is not None:
+                out.add((start, i, typ))
+            start, typ = (i, t[2:]) if t != "O" else (None, None)
+    return out
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f, "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def score_chunks(gold: Iterable[list[str]], pred: Iterable[list[str]]) -> dict:
+    """CoNLL exact-span scores over sentences of gold and predicted tags.
+
+    Returns ``{"micro": {precision, recall, f1, tp, pred, gold}, "per_type": {TYPE: {...}}}``.
+    Scores are fractions in [0, 1].
+    """
+    tp: dict[str, int] = {}
+    npred: dict[str, int] = {}
+    ngold: dict[str, int] = {}
+    for g, p in zip(gold, pred, strict=True):
+        if len(g) != len(p):
+            raise ValueError("gold and predicted sentences differ in length")
+        gc, pc = chunks(g), chunks(p)
+        for c in gc:
+            ngold[c[2]] = ngold.get(c[2], 0) + 1
+        for c in pc:
+            npred[c[2]] = npred.get(c[2], 0) + 1
+        for c in gc & pc:
+            tp[c[2]] = tp.get(c[2], 0) + 1
+    types = sorted(set(ngold) | set(npred))
+    per = {t: _prf(tp.get(t, 0), npred.get(t, 0), ngold.get(t, 0)) for t in types}
+    micro = _prf(sum(tp.values()), sum(npred.values()), sum(ngold.values()))
+    return {"micro": micro, "per_type": per}
+
+
+# ---------------------------------------------------------------------------- CoNLL i/o
+
+def read_conll(path: str | Path) -> Iterator[tuple[list[str], list[str]]]:
+    """Sentences of a two-column ``token TAG`` file (first and last column; blank line ends a sentence)."""
+    words: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n").rstrip("\r")
+            if not line.strip():
+                if words:
+                    yield words, tags
+                words, tags = [], []
+                continue
+            parts = line.split()
+            words.append(parts[0])
+            tags.append(parts[-1] if len(parts) > 1 else "O")
+    if words:
+        yield words, tags
+
+
+def map_tags(tags: list[str], mapping: dict[str, str | None]) -> list[str]:
+    """Rename entity types (``None`` → ``O``); types not in ``mapping`` are kept."""
+    out = []
+    for t in tags:
+        if t == "O":
+            out.append(t)
+            continue
+        typ = t[2:]
+        new = mapping.get(typ, typ)
+        out.append("O" if new is None else t[:2] + new)
+    return repair_iob2(out)
+
+
+# Out-of-domain label names (AQMAR uses PER) → ours.
+_CANON = {"PER": "PERS", "PERSON": "PERS"}
+
+
+def evaluate_ner(model_dir: str | Path | None, conll_path: str | Path, *, misc_as_o: bool = False) -> dict:
+    """Tag a CoNLL file with the model and score it (CoNLL exact span).
+
+    ``misc_as_o`` maps MISC to O in both gold and prediction (for corpora whose MISC is a
+    different notion, e.g. AQMAR). Returns ``{"micro": {...}, "per_type": {...}, "sentences": n,
+    "tokens": n, "data": path}``, scores as fractions.
+    """
+    tagger = CrfTagger.load(model_dir)
+    mapping: dict[str, str | None] = dict(_CANON)
+    if misc_as_o:
+        mapping["MISC"] = None
+    gold, pred = [], []
+    n_tok = 0
+    for words, tags in read_conll(conll_path):
+        gold.append(map_tags(tags, mapping))
+        pred.append(map_tags(tagger.tag(words), mapping))
+        n_tok += len(words)
+    res = score_chunks(gold, pred)
+    res.update({"sentences": len(gold), "tokens": n_tok, "data": str(conll_path)})
+    return res
+
+
+def format_scores(res: dict) -> str:
+    """A plain-text table of :func:`evaluate_ner` / :func:`score_chunks` output (percentages)."""
+    lines = [f"{'type':<6} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'pred':>6}"]
+    rows = list(res["per_type"].items()) + [("micro", res["micro"])]
+    for name, s in rows:
+        lines.append(
+            f"{name:<6} {100 * s['precision']:6.2f} {100 * s['recall']:6.2f} {100 * s['f1']:6.2f} "
+            f"{s['gold']:6d} {s['pred']:6d}"
+        )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- spaCy component
+
+def _is_punct_token(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(c)[0] in "PS" for c in text)
+
+
+def _clitic(token: Token) -> str:
+    if Token.has_extension("clitic"):
+        return getattr(token._, "clitic", "") or ""
+    return ""
+
+
+def doc_words(doc: Doc) -> list[tuple[str, int, int]]:
+    """ANERcorp-like words of a doc: ``(text, first_token, end_token_exclusive)``.
+
+    Consecutive non-punctuation tokens with no whitespace between them form one word;
+    punctuation tokens stay words of their own; whitespace-only tokens are skipped.
+    """
+    words: list[tuple[str, int, int]] = []
+    cur_start = None
+    for tok in doc:
+        if tok.is_space or not tok.text.strip():
+            cur_start = None
+            continue
+        punct = _is_punct_token(tok.text)
+        if punct:
+            words.append((tok.text, tok.i, tok.i + 1))
+            cur_start = None
+        elif cur_start is not None and not doc[tok.i - 1].whitespace_:
+            text, s, _ = words[-1]
+            words[-1] = (text + tok.text, s, tok.i + 1)
+        else:
+            words.append((tok.text, tok.i, tok.i + 1))
+            cur_start = tok.i
+        if tok.whitespace_:
+            cur_start = None
+    return words
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    if doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    return [(0, len(doc))]
+
+
+class NerComponent:
+    """spaCy pipe: sets ``doc.spans["ner"]`` from the CRF tagger."""
+
+    def __init__(self, nlp: Language, name: str, model_dir: str | Path | None = None) -> None:
+        self.name = name
+        self.tagger = CrfTagger.load(model_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        all_words = doc_words(doc)
+        for s_start, s_end in _sentences(doc):
+            # a word never crosses a sentence boundary: cut it at the boundary if it would
+            words = [(t, max(a, s_start), min(b, s_end)) for t, a, b in all_words if a < s_end and b > s_start]
+            if not words:
+                continue
+            tags = self.tagger.tag([w[0] for w in words])
+            for ws, we, label in sorted(chunks(tags)):
+                start, end = words[ws][1], words[we - 1][2]
+                while start < end and _clitic(doc[start]) == "prefix":
+                    start += 1
+                if start < end:
+                    spans.append(Span(doc, start, end, label=label))
+        doc.spans["ner"] = spans
+        return doc
+
+
+@Language.factory("kg_ner", default_config={"model_dir": None})
+def make_kg_ner(nlp: Language, name: str, model_dir: str | None) -> NerComponent:
+    return NerComponent(nlp, name, model_dir)
+
+
+# ---------------------------------------------------------------------------- CLI
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m kg.entities.ner", description="Score the CRF NER model on a CoNLL file.")
+    ap.add_argument("--data", required=True, help="two-column CoNLL file (token TAG)")
+    ap.add_argument("--model-dir", default=None, help="model directory (default: packaged kg/models/ner-crf)")
+    ap.add_argument("--misc-as-o", action="store_true", help="map MISC to O in gold and prediction")
+    args = ap.parse_args(argv)
+    try:
+        res = evaluate_ner(args.model_dir, args.data, misc_as_o=args.misc_as_o)
+    except DataFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{res['data']}: {res['sentences']} sentences, {res['tokens']} tokens")
+    print(format_scores(res))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
