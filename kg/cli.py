@@ -1,0 +1,205 @@
+"""The ``kg`` command line: thin wrappers that parse options, call ``kg.*`` and print.
+
+Exit codes: 0 all fine, 1 some input files skipped (or an error in a command), 2 nothing built
+or bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import KGError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rawabit (روابط): Arabic news → knowledge graph.")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def build(
+    inputs: List[str] = typer.Argument(..., help="Folders, files or glob patterns (.txt .html .jsonl)."),
+    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+    ner: str = typer.Option("crf", help="NER backend: crf (packaged), camel (BERT, needs rawabit[camel]) or none."),
+    min_confidence: float = typer.Option(0.0, help="Drop events below this confidence."),
+    max_file_size: int = typer.Option(20_000_000, help="Skip files larger than this many bytes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Build the graph of INPUTS into OUT: graph.ttl, graph.html, graph.graphml, report.json.
+
+    Example: kg build seeds/ --out output/
+    """
+    from kg.build import build as run_build
+    from kg.text.read import iter_input_paths
+
+    total = sum(1 for _ in iter_input_paths(inputs)) if not quiet else 0
+    with warnings.catch_warnings(record=True) as caught, Progress(
+        TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, disable=quiet, transient=True,
+    ) as progress:
+        warnings.simplefilter("always")
+        task = progress.add_task("docs", total=total or None)
+        try:
+            G, report = run_build(inputs, out, ner=ner, min_confidence=min_confidence, max_file_size=max_file_size,
+                                  on_document=lambda _id: progress.advance(task))
+        except KGError as err:
+            _fail(str(err), 2)
+    for w in caught:
+        err_console.print(f"[yellow]warning:[/yellow] {w.message}", highlight=False)
+    for s in report.skipped:
+        err_console.print(f"[yellow]skipped[/yellow] {s['path']}: {s['reason']}", highlight=False)
+    table = Table(title=f"Rawabit build → {out}", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("documents", str(len(report.documents)))
+    table.add_row("skipped files", str(len(report.skipped)))
+    for t, n in report.entities.items():
+        table.add_row(f"entities: {t}", str(n))
+    for t, n in report.relations.items():
+        table.add_row(f"relations: {t} (edges)", str(n))
+    console.print(table)
+    if report.outputs:
+        console.print("wrote " + ", ".join(str(out / o) for o in report.outputs), highlight=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def query(
+    source: Path = typer.Argument(..., help="An RDF file (graph.ttl, .nt, .jsonld)."),
+    sparql: str = typer.Argument(..., help="A SPARQL SELECT/ASK/CONSTRUCT query, or @file.rq."),
+    format: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    timeout: float = typer.Option(30.0, help="Seconds before the query is stopped."),
+    allow_service: bool = typer.Option(False, help="Allow federated SERVICE clauses."),
+) -> None:
+    """Run a read-only SPARQL query on an exported graph.
+
+    Example: kg query output/graph.ttl 'SELECT ?a ?b WHERE { ?a rwb:met ?b }'
+    """
+    from kg.query import format_rows, run_query
+    from kg.queries import with_prefixes
+
+    text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+    try:
+        names, rows = run_query(source, with_prefixes(text), timeout=timeout, allow_service=allow_service)
+    except KGError as err:
+        _fail(str(err))
+    if format == "table":
+        table = Table(*names)
+        for r in rows:
+            table.add_row(*["" if v is None else str(v) for v in r])
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
+    else:
+        try:
+            sys.stdout.write(format_rows(names, rows, format))
+        except KGError as err:
+            _fail(str(err), 2)
+
+
+@app.command("eval")
+def eval_cmd(
+    inputs: List[str] = typer.Argument(..., help="The documents the gold file annotates."),
+    gold: Path = typer.Option(..., "--gold", help="Gold YAML (see ../shared/gold/seeds.gold.yaml)."),
+    ner: str = typer.Option("crf", help="NER backend: crf, camel or none."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    errors: bool = typer.Option(False, "--errors", help="List false positives and misses."),
+) -> None:
+    """Precision / recall / F1 of entities and relations against a gold file, and date accuracy.
+
+    Example: kg eval --gold ../shared/gold/seeds.gold.yaml seeds/
+    """
+    from kg.build import analyze_corpus
+    from kg.eval.gold import load_gold
+    from kg.eval.score import evaluate
+    from kg.pipeline import get_kb
+
+    try:
+        g = load_gold(gold)
+        analyses, problems = analyze_corpus(inputs, ner=ner)
+        result = evaluate(g, analyses, get_kb())
+    except KGError as err:
+        _fail(str(err), 2)
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("measure", "P", "R", "F1", "tp", "fp", "fn", title=f"kg eval — {result['documents']} documents (strict)")
+    rows = [("entities", result["entities"])]
+    rows += [(f"relation: {t}", v) for t, v in result["relations"].items()]
+    rows += [("relations micro (met/signed/visited)", result["relations_micro"]),
+             ("relations micro, lenient", result["relations_micro_lenient"])]
+    for name, v in rows:
+        table.add_row(name, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", str(v["tp"]), str(v["fp"]), str(v["fn"]))
+    console.print(table)
+    da = result["date_accuracy"]
+    console.print(f"date accuracy on matched pairs: {'n/a' if da is None else f'{da:.3f}'} ({result['dated_matches']} dated matches)")
+    if result["missing"]:
+        console.print(f"[yellow]gold documents not found:[/yellow] {', '.join(result['missing'])}")
+    if errors:
+        console.print_json(json.dumps(result["errors"], ensure_ascii=False))
+
+
+@app.command()
+def entities(
+    out: Path = typer.Argument(Path("output"), help="A build output folder (reads graph.graphml)."),
+) -> None:
+    """List every entity, its surface forms and why variants were merged."""
+    from kg.export.graphml import read_graphml
+
+    path = out / "graph.graphml"
+    if not path.exists():
+        _fail(f"{path}: not found (run `kg build` first)", 2)
+    G = read_graphml(path)
+    table = Table("id", "type", "label", "qid", "surface forms", "documents")
+    for n, d in sorted(G.nodes(data=True)):
+        table.add_row(n, d.get("type", ""), d.get("label_ar", ""), d.get("qid") or "", " | ".join(d.get("aliases") or []), str(len(d.get("documents") or [])))
+    console.print(table)
+    for m in G.graph.get("merges") or []:
+        console.print(f"merged {m['from']} → {m['into']}: {m['why']}", highlight=False)
+
+
+@app.command("eval-ner")
+def eval_ner(
+    data: Path = typer.Option(..., "--data", help="CoNLL file (token TAG), e.g. ../shared/data/anercorp/test.txt."),
+    model: Optional[Path] = typer.Option(None, help="Model folder (default: the packaged CRF model)."),
+    misc_as_o: bool = typer.Option(False, help="Map MISC to O (for corpora whose MISC differs)."),
+) -> None:
+    """CoNLL exact-span P/R/F1 of the statistical NER model, micro and per type."""
+    from kg.entities.ner import evaluate_ner
+
+    try:
+        res = evaluate_ner(model, data, misc_as_o=misc_as_o)
+    except KGError as err:
+        _fail(str(err), 2)
+    table = Table("type", "P", "R", "F1", "support", title=f"NER on {data}")
+    for t, v in sorted(res.get("per_type", {}).items()):
+        table.add_row(t, f"{v['precision']:.4f}", f"{v['recall']:.4f}", f"{v['f1']:.4f}", str(v.get("support", "")))
+    m = res["micro"]
+    table.add_row("micro", f"{m['precision']:.4f}", f"{m['recall']:.4f}", f"{m['f1']:.4f}", str(m.get("support", "")))
+    console.print(table)
+
+
+def main() -> None:
+    """Console-script entry point; forces UTF-8 output so Arabic prints on Windows consoles too."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            pass
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Agreements as entities: «المعاهدة حول علاقات الشراكة …», «اتفاقية التعاون الاقتصادي …».
+
+An agreement is named by a head noun (معاهدة، اتفاقية، مذكرة تفاهم …, from the references
+lexicon) and the noun phrase that follows it, up to punctuation, a closing quote or a clause
+word.  A quoted title is taken whole.  Within a document, definite mentions with the same head
+(«المعاهدة …») are one agreement: the first full name wins.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from kg.entities.linker import mint_id
+from kg.entities.model import Mention
+from kg.text.normalize import normalize
+
+STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "بروتوكول", "ميثاق")}
+_STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور")}
+_QUOTES_OPEN = "\"“«'"
+_QUOTES_CLOSE = "\"”»'"
+MAX_TOKENS = 14
+
+
+def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
+    """Agreement mentions; strong heads need ``min_words`` words after the head, weak ones are kept
+    only when the relation stage asks (``strong_only=False`` through :func:`agreement_at`)."""
+    out: list[Mention] = []
+    for span in doc.spans.get("kb", []):
+        if span.label_ != "agreement_head":
+            continue
+        head = normalize(span.text).removeprefix("ال")
+        if not any(head == h or head == h.removeprefix("ال") for h in STRONG_HEADS):
+            continue
+        m = agreement_at(doc, span.start, span.end)
+        if m and len(normalize(m.text).split()) >= 1 + min_words:
+            out.append(m)
+    return _corefer(out)
+
+
+def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
+    """The agreement noun phrase starting at the head token ``head_start``."""
+    start_tok = head_start
+    # a quoted title: take everything up to the closing quote
+    before = doc[head_start - 1] if head_start > 0 else None
+    if before is not None and before.text and before.text[-1] in _QUOTES_OPEN:
+        for k in range(head_start, min(len(doc), head_start + 60)):
+            if doc[k].text and doc[k].text[0] in _QUOTES_CLOSE and k > head_start:
+                return _mention(doc, start_tok, k)
+    end = head_end
+    while end < len(doc) and end - head_start < MAX_TOKENS:
+        tok = doc[end]
+        if tok.is_punct or tok.text in _QUOTES_CLOSE or tok.text in _QUOTES_OPEN:
+            break
+        if tok.norm_ in _STOP_WORDS and getattr(tok._, "clitic", "") == "":
+            break
+        if tok.like_num:
+            break
+        end += 1
+    if end == head_end:
+        return _mention(doc, start_tok, end)
+    return _mention(doc, start_tok, end)
+
+
+def _mention(doc: Doc, start: int, end: int) -> Mention | None:
+    if end <= start:
+        return None
+    span = doc[start:end]
+    text = span.text.strip()
+    return Mention(span.start_char, span.start_char + len(text), text, [mint_id("AGREEMENT", text)], "AGREEMENT", "agreement", 0.7)
+
+
+def _corefer(mentions: list[Mention]) -> list[Mention]:
+    """Definite mentions sharing a head word within one document denote one agreement."""
+    first_by_head: dict[str, str] = {}
+    for m in mentions:
+        head = normalize(m.text).split()[0]
+        if head.startswith("ال") and head in first_by_head:
+            m.entity_ids = [first_by_head[head]]
+            m.method = "agreement-coref"
+        else:
+            first_by_head.setdefault(head, m.entity_id)
+    return mentions

@@ -1,0 +1,329 @@
+"""Linking and in-document coreference: every mention → one canonical entity (or several).
+
+Input: gazetteer matches (``doc.spans["kb"]``) and statistical NER spans (``doc.spans["ner"]``).
+Output: ``doc._.mentions`` (list of :class:`Mention`) and ``doc._.positions`` (apposition facts).
+
+Rules, in the order they apply:
+1. the longest gazetteer match wins; names beat short forms, titles and adjectives;
+2. a capital is a STATE when it stands for its government (metonymy), a PLACE after a place
+   preposition (في، إلى، العاصمة …);
+3. a title followed by a person (``وزير الخارجية الروسي سيرغي لافروف``) is a position of that
+   person, not a mention of its own; a title alone (``الرئيس الروسي``) resolves to the holder of
+   that office at the document date, preferring people already named in the document;
+4. short forms (بوتين، كيم) link only to an entity already named in the document or unique in the KB;
+5. NER persons that the KB lacks get a minted entity; their later surname-only or
+   transliteration-variant mentions join it;
+6. plural references (الزعيمان، الطرفان) point at the people just mentioned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.entities.kb import KnowledgeBase
+from kg.entities.model import Mention
+from kg.entities.translit import similar_names
+from kg.text.normalize import normalize
+
+_KIND_RANK = {"label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
+_LINKABLE = {"label", "alias", "abbrev", "short", "role", "counterpart", "plural", "nisba", "ner"}
+_NER_TYPES = {"PERS": "PERSON", "PER": "PERSON", "ORG": "ORG", "LOC": "PLACE", "GPE": "STATE"}
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class _Person:
+    entity_id: str
+    name: str
+
+
+class EntityLinker:
+    def __init__(self, kb: KnowledgeBase, *, use_ner: bool = True) -> None:
+        self.kb = kb
+        self.use_ner = use_ner
+
+    # ----------------------------------------------------------------- public
+    def __call__(self, doc: Doc) -> Doc:
+        date = doc.user_data.get("kg_date")
+        spans = self._select(doc)
+        mentions: list[Mention] = []
+        positions: list[dict] = []
+        named: dict[str, str] = {}  # entity id → type, in order of first mention
+        people: list[_Person] = []
+        i = 0
+        while i < len(spans):
+            span = spans[i]
+            kind = span.label_
+            nxt = spans[i + 1] if i + 1 < len(spans) else None
+            if kind in ("label", "alias", "abbrev"):
+                m = self._name(doc, span, named)
+                if m:
+                    mentions.append(m)
+            elif kind == "short":
+                m = self._short(doc, span, named)
+                if m:
+                    mentions.append(m)
+            elif kind == "ner":
+                m = self._ner(doc, span, named, people)
+                if m:
+                    mentions.append(m)
+            elif kind in ("role", "counterpart"):
+                consumed, m, pos = self._title(doc, spans, i, named, mentions, date)
+                if pos:
+                    positions.append(pos)
+                if m:
+                    mentions.append(m)
+                i += consumed
+                continue
+            elif kind == "plural":
+                m = self._plural(doc, span, spans, i, named, mentions, date)
+                if m:
+                    mentions.append(m)
+            elif kind == "nisba":
+                mentions.append(Mention(span.start_char, span.end_char, span.text, [span.kb_id_], "STATE", "nisba", 0.6))
+            if mentions and mentions[-1].type == "PERSON" and mentions[-1].method not in ("plural",):
+                for eid in mentions[-1].entity_ids:
+                    named.setdefault(eid, "PERSON")
+                    if not any(p.entity_id == eid for p in people):
+                        people.append(_Person(eid, mentions[-1].text))
+            elif mentions and mentions[-1].method != "nisba":
+                for eid in mentions[-1].entity_ids:
+                    named.setdefault(eid, mentions[-1].type)
+            i += 1
+        doc._.mentions = _dedupe(mentions)
+        by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
+        for p in positions:
+            if "at" in p and p["at"] in by_start:
+                p["person"] = by_start[p["at"]].entity_id
+        doc._.positions = positions
+        return doc
+
+    # -------------------------------------------------------------- selection
+    def _select(self, doc: Doc) -> list[Span]:
+        """Non-overlapping spans: longest first, then by kind rank; NER fills the gaps."""
+        cands: list[Span] = list(doc.spans.get("kb", []))
+        if self.use_ner:
+            for s in doc.spans.get("ner", []):
+                if s.label_ in _NER_TYPES:
+                    cands.append(Span(doc, s.start, s.end, label="ner", kb_id=s.label_))
+        cands.sort(key=lambda s: (-(s.end_char - s.start_char), _KIND_RANK.get(s.label_, 9) if s.label_ != "ner" else 2.5, s.start))
+        taken = [False] * len(doc)
+        chosen: list[Span] = []
+        for s in cands:
+            if s.label_ not in _LINKABLE:
+                continue
+            if any(taken[s.start:s.end]):
+                continue
+            if s.label_ == "ner" and _has_kb_inside(s, doc):
+                continue
+            for t in range(s.start, s.end):
+                taken[t] = True
+            chosen.append(s)
+        chosen.sort(key=lambda s: s.start)
+        return chosen
+
+    # ------------------------------------------------------------------ rules
+    def _candidates(self, span: Span) -> list[str]:
+        return [a.entity_id for a in self.kb.lookup(span.text)] or [span.kb_id_]
+
+    def _name(self, doc: Doc, span: Span, named: dict[str, str]) -> Mention | None:
+        ids = [e for e in dict.fromkeys(self._candidates(span)) if e in self.kb]
+        if span.kb_id_ in self.kb and span.kb_id_ not in ids:
+            ids.insert(0, span.kb_id_)
+        if not ids:
+            return None
+        eid = _prefer(ids, named, self.kb)
+        ent = self.kb[eid]
+        etype, method = ent.type, "kb-name"
+        if ent.type == "PLACE" and ent.capital_of and not _after_place_word(doc, span):
+            eid, etype, method = ent.capital_of, "STATE", "metonymy"
+        score = 1.0 if len(ids) == 1 else 0.8
+        return Mention(span.start_char, span.end_char, span.text, [eid], etype, method, score)
+
+    def _short(self, doc: Doc, span: Span, named: dict[str, str]) -> Mention | None:
+        ids = [a.entity_id for a in self.kb.lookup(span.text) if a.kind in ("short", "label", "alias")]
+        ids = list(dict.fromkeys(ids))
+        in_doc = [e for e in ids if e in named]
+        if in_doc:
+            eid, score = in_doc[0], 0.9
+        elif len(ids) == 1:
+            eid, score = ids[0], 0.7
+        else:
+            return None
+        return Mention(span.start_char, span.end_char, span.text, [eid], self.kb[eid].type, "short-form", score)
+
+    def _ner(self, doc: Doc, span: Span, named: dict[str, str], people: list[_Person]) -> Mention | None:
+        etype = _NER_TYPES[span.kb_id_]
+        text = span.text
+        if etype == "PERSON":
+            # a surname or a spelling variant of someone already named in this document
+            for p in people:
+                if similar_names(text, p.name) or _is_part_of(text, p.name):
+                    return Mention(span.start_char, span.end_char, text, [p.entity_id], "PERSON", "coref-name", 0.8)
+            fuzzy = self.kb.fuzzy_people(text)
+            if len(fuzzy) == 1:
+                return Mention(span.start_char, span.end_char, text, fuzzy, "PERSON", "kb-translit", 0.75)
+            if len(normalize(text).split()) < 2:
+                return None  # a lone unknown word is too weak to mint a person
+        elif etype == "PLACE":
+            hits = [a.entity_id for a in self.kb.lookup(text)]
+            if hits:
+                return None  # the gazetteer already had its chance; an odd partial match is noise
+        return Mention(span.start_char, span.end_char, text, [mint_id(etype, text)], etype, "ner", 0.6)
+
+    def _title(self, doc, spans, i, named, mentions, date):
+        """A role title: apposition (position of the next person) or a reference to the office holder."""
+        role_span = spans[i]
+        role = role_span.kb_id_ if role_span.label_ == "role" else None
+        j = i + 1
+        of: str | None = None
+        # the office's complement: a nisba (الروسي), a state/party/org name (الاتحاد الروسي، لحزب العمل)
+        while j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2:
+            s = spans[j]
+            if s.label_ == "nisba" and of is None:
+                of = s.kb_id_
+                j += 1
+                continue
+            if s.label_ in ("label", "alias", "abbrev") and of is None and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("STATE", "PARTY", "ORG", "PLACE"):
+                ent = self.kb[s.kb_id_]
+                of = ent.capital_of or ent.id
+                mentions.append(self._name(doc, s, named) or Mention(s.start_char, s.end_char, s.text, [ent.id], ent.type, "kb-name"))
+                named.setdefault(ent.id, ent.type)
+                j += 1
+                continue
+            if s.label_ == "role":  # "رئيس شؤون الدولة" then another title: keep the first role
+                j += 1
+                continue
+            break
+        consumed = j - i
+        # apposition: a person right after the title
+        if j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and spans[j].label_ in ("label", "alias", "short", "ner"):
+            return consumed, None, {"role": role, "of": of, "at": spans[j].start_char, "title_start": role_span.start_char, "title": doc.text[role_span.start_char:spans[j - 1].end_char]}
+        # apposition after a person: "كيم، الأمين العام لحزب العمل"
+        prev = mentions[-1] if mentions else None
+        if prev and prev.type == "PERSON" and doc.text[prev.end:role_span.start_char].strip() in ("،", ","):
+            return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc.text[role_span.start_char:spans[j - 1].end_char]}
+        # a bare title: resolve to the office holder
+        holder = self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
+        if holder:
+            end = spans[j - 1].end_char
+            return consumed, Mention(role_span.start_char, end, doc.text[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
+        return consumed, None, None
+
+    def _holder(self, role, of, named, date, *, counterpart=False) -> str | None:
+        if of is None:
+            return None
+        state = self.kb.state_of(of) or of
+        in_doc = [e for e, t in named.items() if t == "PERSON" and e in self.kb and (self.kb[e].country == state or any(p.get("of") == of for p in self.kb[e].positions))]
+        if role and not counterpart:
+            holders = self.kb.holders(role, of, date)
+            for h in holders:
+                if h in named:
+                    return h
+            if in_doc:
+                return in_doc[-1]
+            if len(holders) == 1:
+                return holders[0]
+            current = [h for h in holders if any(p.get("end") is None and p.get("role") == role for p in self.kb[h].positions)]
+            return current[0] if len(current) == 1 else None
+        return in_doc[-1] if in_doc else None
+
+    def _plural(self, doc, span, spans, i, named, mentions, date) -> Mention | None:
+        """الزعيمان [الكوري والروسي] → the two leaders just named (or named by the adjectives)."""
+        states: list[str] = []
+        j = i + 1
+        while j < len(spans) and spans[j].label_ == "nisba" and _gap(doc, spans[j - 1], spans[j]) <= 1:
+            states.append(spans[j].kb_id_)
+            j += 1
+        persons = [e for e, t in named.items() if t == "PERSON"]
+        chosen: list[str] = []
+        if states:
+            for st in states:
+                for e in reversed(persons):
+                    ent = self.kb.entities.get(e)
+                    if ent and (ent.country == st or any(p.get("of") == st for p in ent.positions)) and e not in chosen:
+                        chosen.append(e)
+                        break
+        if len(chosen) < 2:
+            recent: list[str] = []
+            for m in reversed(mentions):
+                if m.type == "PERSON" and m.method != "plural":
+                    for e in m.entity_ids:
+                        if e not in recent:
+                            recent.append(e)
+                if len(recent) == 2:
+                    break
+            chosen = list(reversed(recent))
+        if len(chosen) < 2:
+            return None
+        end = spans[j - 1].end_char
+        return Mention(span.start_char, end, doc.text[span.start_char:end], chosen[:2], "PERSON", "plural", 0.7)
+
+
+# ---------------------------------------------------------------------- helpers
+def _has_kb_inside(ner: Span, doc: Doc) -> bool:
+    for s in doc.spans.get("kb", []):
+        if s.label_ in ("label", "alias", "abbrev") and s.start >= ner.start and s.end <= ner.end:
+            return True
+    return False
+
+
+def _gap(doc: Doc, a: Span, b: Span) -> int:
+    """Number of non-clitic, non-honorific tokens between two spans."""
+    n = 0
+    for tok in doc[a.end:b.start]:
+        if tok.is_punct and tok.text in ("،", ","):
+            n += 1
+            continue
+        if getattr(tok._, "clitic", "") in ("prefix", "article"):
+            continue
+        if normalize(tok.text) in _FILLER:
+            continue
+        n += 1
+    return n
+
+
+_FILLER = {normalize(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "حينها", "حينذاك", "آنذاك", "الحالي", "السابق", "الشيخ", "الدكتور")}
+
+
+def _after_place_word(doc: Doc, span: Span) -> bool:
+    place_words = doc.user_data.get("kg_place_words", frozenset())
+    k = span.start - 1
+    while k >= 0 and getattr(doc[k]._, "clitic", "") in ("prefix", "article") and doc[k].norm_ not in place_words:
+        k -= 1
+    return k >= 0 and doc[k].norm_ in place_words
+
+
+def _is_part_of(short: str, full: str) -> bool:
+    s, f = normalize(short).split(), normalize(full).split()
+    return 0 < len(s) < len(f) and (s == f[-len(s):] or s == f[: len(s)])
+
+
+def _prefer(ids: list[str], named: dict[str, str], kb: KnowledgeBase) -> str:
+    for e in ids:
+        if e in named:
+            return e
+    order = {"STATE": 0, "PERSON": 1, "PARTY": 2, "ORG": 3, "PLACE": 4, "AGREEMENT": 5}
+    return sorted(ids, key=lambda e: (order.get(kb[e].type, 9), e))[0]
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            out.append(m)
+    return out
+
+
+def mint_id(etype: str, text: str) -> str:
+    """A stable, readable slug for an entity the KB does not know (romanized)."""
+    from kg.entities.romanize import romanize
+
+    slug = _SLUG_RE.sub("-", romanize(normalize(text)).lower()).strip("-") or "x"
+    return f"{etype.lower()}-{slug}"

@@ -1,0 +1,149 @@
+"""RDF export: the graph in the Rawabit vocabulary (``kg/ontology.ttl``), via rdflib.
+
+``to_rdf(G) -> rdflib.Graph`` and ``write_rdf(G, path, format=...)``, as networkx pairs its
+readers and writers.  Direct edges (``rwb:met``, ``rwb:visited``, ``rwb:signed``) are written
+only for asserted events; planned, negated and hypothetical ones keep their event node and
+``rwb:status`` so that nobody mistakes them for facts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+import networkx as nx
+from rdflib import OWL, PROV, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
+
+from kg.export.namespaces import (
+    AGENT_PROPERTY, DIRECT_PROPERTY, DOC, ENTITY_CLASSES, EVENT, EVENT_CLASSES, ID, PREFIXES, RWB,
+    TARGET_PROPERTY, WD,
+)
+from kg.graph.schema import iter_events
+from kg.util import atomic_write_bytes
+
+__all__ = ["to_rdf", "write_rdf", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
+
+FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld", "xml": "rdf", "trig": "trig", "nquads": "nq"}
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    return ID[quote(entity_id, safe="-_.~")]
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    return DOC[quote(doc_id, safe="-_.~")]
+
+
+def event_iri(event_id: str) -> URIRef:
+    return EVENT[quote(event_id, safe="-_.~")]
+
+
+def date_literal(value: str) -> Literal:
+    """ISO value at its precision → xsd:date / gYearMonth / gYear / gMonthDay / gMonth."""
+    if value.startswith("--"):
+        return Literal(value, datatype=XSD.gMonthDay if len(value) == 7 else XSD.gMonth)
+    if len(value) == 4:
+        return Literal(value, datatype=XSD.gYear)
+    if len(value) == 7:
+        return Literal(value, datatype=XSD.gYearMonth)
+    return Literal(value, datatype=XSD.date)
+
+
+def load_ontology() -> Graph:
+    g = Graph()
+    g.parse(data=(resources.files("kg") / "ontology.ttl").read_text(encoding="utf-8"), format="turtle")
+    return g
+
+
+def to_rdf(G: nx.MultiDiGraph, *, include_ontology: bool = True) -> Graph:
+    """The graph as RDF triples."""
+    g = load_ontology() if include_ontology else Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    g.bind("skos", SKOS)
+    g.bind("prov", PROV)
+    g.bind("owl", OWL)
+
+    for doc_id, meta in sorted(G.graph.get("documents", {}).items()):
+        d = doc_iri(doc_id)
+        g.add((d, RDF.type, RWB.Document))
+        g.add((d, RWB.identifier, Literal(doc_id)))
+        if meta.get("title"):
+            g.add((d, RDFS.label, Literal(meta["title"], lang="ar")))
+        if meta.get("date"):
+            g.add((d, RWB.date, date_literal(meta["date"])))
+        if meta.get("date_source"):
+            g.add((d, RWB.dateSource, Literal(meta["date_source"])))
+
+    for node, data in sorted(G.nodes(data=True), key=lambda nd: nd[0]):
+        e = entity_iri(node)
+        g.add((e, RDF.type, ENTITY_CLASSES[data["type"]]))
+        g.add((e, RDFS.label, Literal(data["label_ar"], lang="ar")))
+        if data.get("label_en"):
+            g.add((e, RDFS.label, Literal(data["label_en"], lang="en")))
+        for alias in data.get("aliases", []):
+            g.add((e, SKOS.altLabel, Literal(alias, lang="ar")))
+        if data.get("qid"):
+            g.add((e, OWL.sameAs, WD[data["qid"]]))
+        for doc_id in data.get("documents", []):
+            g.add((e, RWB.mentionedIn, doc_iri(doc_id)))
+        for n, pos in enumerate(data.get("positions", [])):
+            p = ID[f"{quote(node, safe='-')}/position/{n + 1}"]
+            g.add((e, RWB.holdsPosition, p))
+            g.add((p, RDF.type, RWB.Position))
+            if pos.get("role"):
+                g.add((p, RWB.role, Literal(pos["role"])))
+            if pos.get("of"):
+                g.add((p, RWB.positionOf, entity_iri(pos["of"])))
+            if pos.get("title"):
+                g.add((p, RDFS.label, Literal(pos["title"], lang="ar")))
+
+    for ev in iter_events(G):
+        x = event_iri(ev["event_id"])
+        etype = ev["type"]
+        g.add((x, RDF.type, EVENT_CLASSES[etype]))
+        g.add((x, RWB.status, Literal(ev["status"])))
+        g.add((x, RWB.confidence, Literal(Decimal(str(ev["confidence"])), datatype=XSD.decimal)))
+        if ev.get("cameo"):
+            g.add((x, RWB.cameoCode, Literal(ev["cameo"])))
+        agent_prop = AGENT_PROPERTY.get(etype, RWB.agent)
+        for a in ev["participants"]:
+            g.add((x, agent_prop, entity_iri(a)))
+        for t in ev.get("targets") or []:
+            g.add((x, TARGET_PROPERTY.get(etype, RWB.target), entity_iri(t)))
+        if ev.get("date"):
+            g.add((x, RWB.date, date_literal(ev["date"])))
+        if ev.get("place"):
+            g.add((x, RWB.place, entity_iri(ev["place"])))
+        for n, evd in enumerate(ev["evidence"]):
+            g.add((x, PROV.wasDerivedFrom, doc_iri(evd["doc"])))
+            g.add((x, RWB.evidenceText, Literal(evd["sentence"], lang="ar")))
+            s = EVENT[f"{quote(ev['event_id'], safe='-')}/evidence/{n + 1}"]
+            g.add((x, RWB.evidence, s))
+            g.add((s, RDF.type, RWB.Evidence))
+            g.add((s, RWB.sentence, Literal(evd["sentence"], lang="ar")))
+            g.add((s, RWB.start, Literal(evd["start"], datatype=XSD.integer)))
+            g.add((s, RWB.end, Literal(evd["end"], datatype=XSD.integer)))
+            g.add((s, RWB.extractor, Literal(evd["extractor"])))
+            g.add((s, RWB.confidence, Literal(Decimal(str(evd["confidence"])), datatype=XSD.decimal)))
+            g.add((s, PROV.wasDerivedFrom, doc_iri(evd["doc"])))
+        if ev["status"] == "asserted" and etype in DIRECT_PROPERTY:
+            prop = DIRECT_PROPERTY[etype]
+            if etype == "met":
+                for a in ev["participants"]:
+                    for b in ev["participants"]:
+                        if a != b:
+                            g.add((entity_iri(a), prop, entity_iri(b)))
+            else:
+                for a in ev["participants"]:
+                    for t in ev.get("targets") or []:
+                        g.add((entity_iri(a), prop, entity_iri(t)))
+    return g
+
+
+def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, format: str = "turtle") -> Path:
+    """Serialize atomically; the same graph always gives the same bytes."""
+    data = to_rdf(G).serialize(format=format, encoding="utf-8")
+    return atomic_write_bytes(Path(path), data)

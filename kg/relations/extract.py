@@ -1,0 +1,394 @@
+"""Relation stage: events (met, visited, signed, …) with arguments, date, place and modality.
+
+Works sentence by sentence on the linked mentions of the entity stage.  Roles are chosen by
+rules over tokens: the preposition that governs a mention (ب، مع، إلى، ل، من، على، بين), its
+position relative to the trigger (VSO and SVO orders), coordination, relative pronouns
+(الذي/الذين) and pro-drop (the discourse topic).  Every event keeps the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from kg.entities.model import Mention
+from kg.relations.lexicon import Cue, Trigger, TriggerLexicon
+from kg.relations.model import Event, Evidence
+from kg.text.normalize import normalize
+
+_N = normalize
+PREPOSITIONS = {_N(w): _N(w) for w in ("ب", "ل", "ك", "مع", "من", "إلى", "الى", "على", "بين", "عن", "في", "فى", "لدى")}
+PREPOSITIONS[_N("الى")] = _N("إلى")
+PREPOSITIONS[_N("فى")] = _N("في")
+_TO = {_N("إلى"), _N("ل")}
+_WITH = {_N("ب"), _N("مع")}
+_RELATIVES = {_N(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللذان", "اللتين", "اللاتي")}
+_SKIP = {_N(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "المحترمة", "القائد", "حينها", "رسميا", "أيضا")}
+_PARAGRAPH_RE = re.compile(r"\n[ \t\u00a0]*\n")
+_AGENT_TYPES = {"PERSON"}
+_DEST_TYPES = {"STATE", "PLACE"}
+_CURRENT_RE = re.compile(r"^\s*(?:/\s*\S+\s*)?(الحالي|الجاري)")
+
+
+@dataclass
+class _Unit:
+    """A mention placed in the token stream with its governing preposition."""
+
+    mention: Mention
+    tok_start: int
+    tok_end: int
+    np_start: int  # first token of its noun phrase (titles and honorifics included)
+    gov: str | None
+
+
+@dataclass
+class _State:
+    topic: str | None = None  # discourse subject for pro-drop
+    counts: dict[str, int] = field(default_factory=dict)
+    narrative_date: str | None = None  # last absolute date seen, for year inheritance
+
+
+class RelationExtractor:
+    def __init__(self, lexicon: TriggerLexicon) -> None:
+        self.lexicon = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = self.extract(doc)
+        return doc
+
+    # ------------------------------------------------------------------ driver
+    def extract(self, doc: Doc) -> list[Event]:
+        doc_id = doc.user_data.get("kg_doc_id", "")
+        doc_date = doc.user_data.get("kg_date")
+        mentions = [m for m in doc._.mentions if m.method != "nisba"]
+        units = self._units(doc, mentions)
+        triggers = self.lexicon.triggers(doc)
+        cues = self.lexicon.cues(doc)
+        dates = list(doc.user_data.get("kg_dates", []))
+        if not doc_date:
+            doc_date = _current_month(doc.text, dates)
+        paragraphs = [m.start() for m in _PARAGRAPH_RE.finditer(doc.text)]
+        state = _State()
+        home = self._home_state(doc, mentions)
+        events: list[Event] = []
+        for s_start, s_end in doc.user_data.get("kg_sentences", [(0, len(doc.text))]):
+            s_units = [u for u in units if s_start <= u.mention.start < s_end]
+            s_trigs = [t for t in triggers if s_start <= doc[t.start].idx < s_end]
+            for u in s_units:
+                if u.mention.type == "PERSON":
+                    for e in u.mention.entity_ids:
+                        state.counts[e] = state.counts.get(e, 0) + 1
+            for k, trig in enumerate(s_trigs):
+                prev_end = s_trigs[k - 1].end if k else None
+                next_start = s_trigs[k + 1].start if k + 1 < len(s_trigs) else None
+                ev = self._event(doc, trig, s_units, prev_end, next_start, state, home, events)
+                if ev is None:
+                    continue
+                ev.status = _status(doc, trig, cues, self.lexicon.future_prefixes())
+                ev.date = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
+                ev.place = ev.place or self._place(doc, trig, s_units, next_start)
+                sentence = doc.text[s_start:s_end]
+                ev.evidence = [Evidence(doc_id, s_start, s_end, sentence, f"rules:{trig.type}:{trig.pos}", ev.confidence, trig.text)]
+                events.append(ev)
+            self._advance_narrative(dates, s_start, s_end, state)
+        return merge_document_events(events)
+
+    # ----------------------------------------------------------------- units
+    def _units(self, doc: Doc, mentions: list[Mention]) -> list[_Unit]:
+        title_start = {p["at"]: p["title_start"] for p in doc._.positions if "at" in p and "title_start" in p}
+        units = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            np_char = title_start.get(m.start, m.start)
+            np_span = doc.char_span(np_char, m.end, alignment_mode="expand") or span
+            units.append(_Unit(m, span.start, span.end, np_span.start, _governor(doc, np_span.start)))
+        return sorted(units, key=lambda u: u.tok_start)
+
+    def _home_state(self, doc: Doc, mentions: list[Mention]) -> str | None:
+        """«بلادنا» names the country of the document's main actor."""
+        kb = doc.user_data.get("kg_kb")
+        counts: dict[str, int] = {}
+        for m in mentions:
+            if m.type == "PERSON":
+                for e in m.entity_ids:
+                    counts[e] = counts.get(e, 0) + 1
+        for person, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            if kb is not None and person in kb and kb[person].country:
+                return kb[person].country
+        return None
+
+    # ------------------------------------------------------------------ events
+    def _event(self, doc, trig: Trigger, units: list[_Unit], prev_end, next_start, state: _State, home, events) -> Event | None:
+        before = [u for u in units if u.tok_end <= trig.start and (prev_end is None or u.tok_start >= prev_end)]
+        after = [u for u in units if u.np_start >= trig.end and (next_start is None or u.tok_start < next_start)]
+        all_before = [u for u in units if u.tok_end <= trig.start]
+        subject, explicit = self._subject(doc, trig, before, after, all_before, state, events)
+        etype = trig.type
+        conf = 0.85 if trig.pos.startswith("verb") else 0.7
+        if etype in ("met", "phone_call"):
+            others = self._companions(doc, trig, after, subject, before)
+            if trig.pos == "noun" and not others:
+                return None
+            if trig.pos == "verb_pair" and not others:
+                return None
+            agents = [a for a in dict.fromkeys(([subject] if subject else []) + others)]
+            if len(agents) < 2:
+                return None
+            ev = Event(etype, agents, confidence=conf)
+        elif etype == "visited":
+            dests = self._destinations(doc, trig, after, home)
+            if not subject or not dests:
+                return None
+            ev = Event("visited", [subject], dests, confidence=conf)
+        elif etype == "signed":
+            agreements = [u.mention.entity_id for u in after if u.mention.type == "AGREEMENT"][:1]
+            signers = [subject] if subject else []
+            signers += [u.mention.entity_id for u in after if u.mention.type in _AGENT_TYPES and u.gov in (None, "و") and u.mention.entity_id not in signers]
+            if not agreements or not signers:
+                return None
+            ev = Event("signed", signers, agreements, confidence=conf)
+        elif etype == "sent_message":
+            source = [u for u in after if u.gov == _N("من") and u.mention.type == "PERSON"]
+            target = [u for u in after if u.gov in _TO and u.mention.type == "PERSON"]
+            agent = source[0].mention.entity_id if source else subject
+            if not agent or not target:
+                return None
+            ev = Event("sent_message", [agent], [target[0].mention.entity_id], confidence=conf - 0.1)
+        elif etype == "invited":
+            target = [u.mention.entity_id for u in after if u.mention.type == "PERSON" and u.mention.entity_id != subject][:1]
+            if trig.pos == "noun":
+                source = [u for u in after if u.gov == _N("من") and u.mention.type == "PERSON"]
+                if not source:
+                    return None
+                ev = Event("invited", [source[0].mention.entity_id], [subject] if subject else [], confidence=0.6)
+            else:
+                if not subject or not target:
+                    return None
+                ev = Event("invited", [subject], target, confidence=0.6)
+        elif etype == "attended":
+            return None  # attendance is extracted in a later version; never guess participants
+        else:
+            return None
+        if explicit and ev.agents:
+            state.topic = ev.agents[0]
+        for m_units in (before, after):
+            for u in m_units:
+                ev.confidence = min(ev.confidence, 0.5 + u.mention.score / 2) if u.mention.entity_id in ev.agents + ev.targets else ev.confidence
+        return ev
+
+    def _subject(self, doc, trig, before, after, all_before, state, events) -> tuple[str | None, bool]:
+        """Who does it: relative antecedent, VSO subject, SVO subject, possessive, or the topic."""
+        # relative clause: «… ميدفيديف، رئيس حزب … الذي قام بزيارة»
+        k = trig.start - 1
+        while k >= 0 and k >= trig.start - 3:
+            if doc[k].norm_ in _RELATIVES:
+                antecedents = [u for u in all_before if u.tok_end <= k and u.mention.type in _AGENT_TYPES]
+                if antecedents:
+                    return antecedents[-1].mention.entity_id, True
+                break
+            k -= 1
+        if trig.pos != "noun":
+            # VSO: the first person right after the verb with no preposition
+            for u in after[:2]:
+                if u.mention.type in _AGENT_TYPES and u.gov is None and u.np_start - trig.end <= 2:
+                    return u.mention.entity_id, True
+            # SVO: a person before the verb in the same clause
+            for u in reversed(before):
+                if u.mention.type in _AGENT_TYPES and u.gov is None and u.mention.method != "plural":
+                    return u.mention.entity_id, True
+            for u in before:
+                if u.mention.method == "plural" and u.gov is None:
+                    return u.mention.entity_id, True
+        else:
+            # noun trigger: genitive agent right after («زيارة القائد كيم»), or «قام X بزيارة»
+            for u in after[:1]:
+                if u.mention.type in _AGENT_TYPES and u.gov is None and u.np_start - trig.end <= 1:
+                    return u.mention.entity_id, True
+            for u in reversed(before):
+                if u.mention.type in _AGENT_TYPES and u.gov is None:
+                    return u.mention.entity_id, True
+            if _possessive_plural(doc, trig):
+                return None, False
+        if state.topic:
+            return state.topic, False
+        if state.counts:
+            return sorted(state.counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0], False
+        return None, False
+
+    def _companions(self, doc, trig, after, subject, before) -> list[str]:
+        """Other participants: «ب/مع X و Y», «استقبل X Y», «بين X و Y», plural references."""
+        out: list[str] = []
+        for u in before:
+            if u.mention.method == "plural" and u.gov in (None, _N("بين")):
+                out.extend(u.mention.entity_ids)
+        for u in after:
+            m = u.mention
+            if m.type not in _AGENT_TYPES:
+                continue
+            if _relative_between(doc, trig.end, u.np_start):
+                break
+            if u.gov in _WITH or u.gov == _N("بين") or u.gov == "و" or (u.gov is None and (not subject or m.entity_id != subject)) or m.method == "plural":
+                out.extend(e for e in m.entity_ids if e != subject or m.method == "plural")
+        return [e for e in dict.fromkeys(out)]
+
+    def _destinations(self, doc, trig, after, home) -> list[str]:
+        kb = doc.user_data.get("kg_kb")
+        for u in after:
+            m = u.mention
+            if _relative_between(doc, trig.end, u.np_start):
+                break
+            if m.type in _DEST_TYPES and (u.gov in _TO or u.gov is None or u.gov == _N("على")):
+                dests = [m.entity_id]
+                if m.type == "PLACE" and kb is not None and m.entity_id in kb:
+                    st = kb.state_of(m.entity_id)
+                    if st and st not in dests:
+                        dests.append(st)
+                return dests
+        # «زار بلادنا»
+        if home:
+            for span in doc.spans.get("kb", []):
+                if span.label_ == "home_state" and trig.end <= span.start <= trig.end + 6:
+                    return [home]
+        return []
+
+    def _place(self, doc, trig, units, next_start) -> str | None:
+        for u in units:
+            if u.tok_start >= trig.end and (next_start is None or u.tok_start < next_start) and u.gov == _N("في") and u.mention.type == "PLACE":
+                return u.mention.entity_id
+        return None
+
+    # ------------------------------------------------------------------- dates
+    def _date(self, doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date) -> str | None:
+        t_char = doc[trig.start].idx
+        lo = doc[prev_end].idx if prev_end is not None and prev_end < len(doc) else s_start
+        hi = doc[next_start].idx if next_start is not None and next_start < len(doc) else s_end
+        in_clause = [d for d in dates if lo <= d.start < hi]
+        in_sentence = [d for d in dates if s_start <= d.start < s_end]
+        pick = in_clause or in_sentence
+        if pick:
+            d = min(pick, key=lambda d: abs(d.start - t_char))
+            ref = _reference_before(dates, d.start) or state.narrative_date
+            return _inherit(d.value, ref)
+        para_start = max([p for p in paragraphs if p <= s_start], default=0)
+        earlier = [d for d in dates if para_start <= d.start < s_start]
+        if earlier:
+            d = earlier[-1]
+            return _inherit(d.value, _reference_before(dates, d.start) or state.narrative_date)
+        if state.narrative_date:
+            return state.narrative_date[:7]
+        return doc_date
+
+    def _advance_narrative(self, dates, s_start, s_end, state: _State) -> None:
+        for d in dates:
+            if s_start <= d.start < s_end and d.value and d.value[:1].isdigit():
+                state.narrative_date = _inherit(d.value, state.narrative_date)
+            elif s_start <= d.start < s_end and d.value and state.narrative_date:
+                state.narrative_date = _inherit(d.value, state.narrative_date)
+
+
+# ---------------------------------------------------------------------- helpers
+def _governor(doc: Doc, tok: int) -> str | None:
+    """The preposition (or coordination و) governing the noun phrase starting at ``tok``."""
+    k = tok - 1
+    while k >= 0:
+        t = doc[k]
+        clitic = getattr(t._, "clitic", "")
+        if clitic == "article" or t.norm_ in _SKIP:
+            k -= 1
+            continue
+        if clitic == "prefix":
+            if t.norm_ in ("و", "ف"):
+                # «و» after another prefix is coordination of the phrase
+                return "و"
+            return PREPOSITIONS.get(t.norm_, t.norm_)
+        if t.norm_ in PREPOSITIONS:
+            return PREPOSITIONS[t.norm_]
+        return None
+    return None
+
+
+def _relative_between(doc: Doc, a: int, b: int) -> bool:
+    return any(doc[k].norm_ in _RELATIVES for k in range(a, min(b, len(doc))))
+
+
+def _possessive_plural(doc: Doc, trig: Trigger) -> bool:
+    """«بزيارتهم»: a plural possessive we cannot resolve safely."""
+    k = trig.end
+    return k < len(doc) and getattr(doc[k]._, "clitic", "") == "suffix" and doc[k].norm_ in ("هم", "هن")
+
+
+def _status(doc: Doc, trig: Trigger, cues: list[Cue], future_prefixes: set[str]) -> str:
+    if trig.start > 0 and getattr(doc[trig.start - 1]._, "clitic", "") == "prefix" and doc[trig.start - 1].text in future_prefixes:
+        return "planned"
+    for cue in cues:
+        if cue.where == "before" and cue.end <= trig.start and _words_between(doc, cue.end, trig.start) < cue.window:
+            if cue.imperfect_only and not doc[trig.start].text[:1] in "يت":
+                continue
+            if not _boundary_between(doc, cue.end, trig.start):
+                return cue.status
+        if cue.where == "after" and cue.start >= trig.end and _words_between(doc, trig.end, cue.start) < cue.window:
+            if not _boundary_between(doc, trig.end, cue.start):
+                return cue.status
+    return "asserted"
+
+
+def _words_between(doc: Doc, a: int, b: int) -> int:
+    return sum(1 for k in range(a, b) if getattr(doc[k]._, "clitic", "") == "" and not doc[k].is_punct)
+
+
+def _boundary_between(doc: Doc, a: int, b: int) -> bool:
+    return any(doc[k].text in ("،", ",", ";", "؛", ".", ":") for k in range(a, b))
+
+
+def _reference_before(dates, pos: int) -> str | None:
+    ref = None
+    for d in dates:
+        if d.start >= pos:
+            break
+        if d.value and d.value[:1].isdigit():
+            ref = d.value
+    return ref
+
+
+def _inherit(value: str | None, ref: str | None) -> str | None:
+    """Give a yearless date (--07-12, --09) the year of the reference date when there is one."""
+    if value and value.startswith("--") and ref and ref[:4].isdigit():
+        return ref[:4] + "-" + value[2:]
+    return value
+
+
+def _current_month(text: str, dates) -> str | None:
+    """«14 أيلول/سبتمبر الحالي»: a document with no date still tells its month."""
+    for d in dates:
+        if d.value and _CURRENT_RE.match(text[d.end:d.end + 24]):
+            v = d.value
+            return v[:7] if v[:1].isdigit() else v[:4]
+    return None
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
+def merge_document_events(events: list[Event]) -> list[Event]:
+    """One event per real event: same type, participants, status and compatible dates/places."""
+    merged: list[Event] = []
+    for ev in events:
+        key = (ev.type, frozenset(ev.agents) if ev.type == "met" else tuple(ev.agents), frozenset(ev.targets))
+        for other in merged:
+            okey = (other.type, frozenset(other.agents) if other.type == "met" else tuple(other.agents), frozenset(other.targets))
+            if okey == key and other.status == ev.status and _compatible(other.date, ev.date) and (not other.place or not ev.place or other.place == ev.place):
+                other.date = other.date or ev.date
+                other.place = other.place or ev.place
+                other.evidence.extend(ev.evidence)
+                other.confidence = max(other.confidence, ev.confidence)
+                break
+        else:
+            merged.append(ev)
+    return merged

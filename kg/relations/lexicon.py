@@ -1,0 +1,86 @@
+"""Trigger and modality lexicons (data files) turned into matchers over token NORMs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+
+def _read(name: str, path: str | Path | None) -> list[dict]:
+    p = Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
+    with p.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int  # token indices
+    end: int
+    type: str
+    pos: str  # verb | verb_pair | noun
+    text: str
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    status: str
+    where: str
+    window: int
+    imperfect_only: bool
+
+
+class TriggerLexicon:
+    """Finds event triggers and modality cues in a tokenized Doc."""
+
+    def __init__(self, nlp: Language, triggers_path=None, modality_path=None) -> None:
+        self._triggers = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._cues = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._trigger_info: dict[str, tuple[str, str]] = {}
+        self._cue_info: dict[str, dict] = {}
+        by_key: dict[str, dict] = {}
+        for rec in _read("triggers.jsonl", triggers_path):
+            key = f"{rec['type']}|{rec['pos']}"
+            doc = nlp.tokenizer(rec["text"])
+            by_key.setdefault(key, {})[tuple(t.norm_ for t in doc)] = doc
+        for key, docs in sorted(by_key.items()):
+            self._triggers.add(key, list(docs.values()))
+        for n, rec in enumerate(_read("modality.jsonl", modality_path)):
+            key = f"cue{n}"
+            self._cue_info[key] = rec
+            if rec["where"] != "prefix":
+                self._cues.add(key, [nlp.tokenizer(rec["cue"])])
+        self._future_prefix = {r["cue"] for r in self._cue_info.values() if r["where"] == "prefix"}
+
+    def triggers(self, doc: Doc) -> list[Trigger]:
+        found = []
+        for match_id, start, end in self._triggers(doc):
+            etype, pos = doc.vocab.strings[match_id].split("|")
+            found.append(Trigger(start, end, etype, pos, doc[start:end].text))
+        # longest match first at a position (اتصال هاتفي beats nothing), no overlaps
+        found.sort(key=lambda t: (t.start, -(t.end - t.start), t.type))
+        out: list[Trigger] = []
+        last_end = -1
+        for t in found:
+            if t.start >= last_end:
+                out.append(t)
+                last_end = t.end
+        return out
+
+    def cues(self, doc: Doc) -> list[Cue]:
+        out = []
+        for match_id, start, end in self._cues(doc):
+            rec = self._cue_info[doc.vocab.strings[match_id]]
+            # a cue word must be a whole word: not a clitic-split piece of a longer word
+            out.append(Cue(start, end, rec["status"], rec["where"], rec["window"], bool(rec.get("imperfect_only"))))
+        return sorted(out, key=lambda c: c.start)
+
+    def future_prefixes(self) -> set[str]:
+        return self._future_prefix
