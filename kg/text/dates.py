@@ -1,0 +1,529 @@
+"""Arabic date expressions → ISO values, with spans into the original text.
+
+``find_dates(text, anchor=None)`` returns :class:`DateMention` objects.  Matching runs on the
+matching form (:func:`kg.text.normalize.normalize_with_offsets`: digits ASCII, أ/إ/آ → ا,
+ة → ه, diacritics and tatweel removed) and maps spans back to the original text.
+
+Covered: Levantine (كانون الثاني … كانون الأول), Egyptian/Gulf (يناير … ديسمبر and press
+variants) and Maghrebi (جانفي، فيفري، أفريل، جوان، جويلية، أوت …) month names, paired forms
+(تموز/ يوليو, أبريل/ نيسان, يوليو (تموز)), numeric dates (2024-04-13, 13/4/2024), ordinal
+day words (الثاني عشر من يوليو), "في يوم 12 من تموز", ranges (من 12 إلى 14 حزيران → ``value``
+= start, ``end_value`` = end), years (عام 2019, في 2019, العام 2019), month + year (أيلول عام
+2023, في شهر سبتمبر/ أيلول من العام الماضي), Hijri dates with هـ (converted with ``hijridate``),
+relative expressions (أمس, اليوم, غدا, الأحد الماضي, الشهر الماضي, العام المقبل, قبل أسبوعين,
+منذ ثلاثة أيام, 14 أيلول/سبتمبر الحالي, 31 آب الماضي) anchored on ``anchor`` (ISO date).
+
+Values: ISO at the precision the text supports — ``2024-06-19`` (day), ``2024-06`` (month),
+``2024`` (year), ``2024-W15`` (week), ``--07-12`` (day and month, year unknown), ``--09``
+(month, year unknown).  A relative expression without an anchor has ``value=None``.
+``kind``: ``absolute`` (the text gives the year), ``inherited`` (year taken from the anchor),
+``partial`` (year unknown: ``--MM-DD`` / ``--MM``), ``relative`` (computed from the anchor),
+``hijri`` (converted from a Hijri date).
+
+All vocabulary lives in ``kg/data/lexicons/months.tsv``.  Regexes are compiled once, use only
+bounded quantifiers and no nested repetition, so matching is linear in the input length.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from kg.text.normalize import normalize, normalize_with_offsets
+
+__all__ = ["DateMention", "find_dates", "document_date", "parse_anchor"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    value: str | None
+    precision: str  # day | week | month | year
+    kind: str  # absolute | inherited | partial | relative | hijri
+    end_value: str | None = None  # ranges: ISO value of the end
+
+
+# ----------------------------------------------------------------------------- vocabulary
+
+
+@dataclass
+class _Vocab:
+    month: dict[str, int]
+    month_ctx: set[str]
+    hijri: dict[str, int]
+    hijri_ctx: set[str]
+    weekday: dict[str, int]
+    relday: dict[str, int]
+    reldir: dict[str, int]
+    unit: dict[str, tuple[str, int | None]]
+    number: dict[str, int]
+    ordinal: dict[str, int]
+    yearword: set[str]
+    prep: set[str]
+
+
+def _key(s: str) -> str:
+    return " ".join(normalize(s).split())
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    v = _Vocab({}, set(), {}, set(), {}, {}, {}, {}, {}, {}, set(), set())
+    text = resources.files("kg").joinpath("data/lexicons/months.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        kind, value, form = parts[0], parts[1], _key(parts[2])
+        flags = parts[3].split(",") if len(parts) > 3 else []
+        if kind == "month":
+            v.month[form] = int(value)
+            if "ctx" in flags:
+                v.month_ctx.add(form)
+        elif kind == "hijri":
+            v.hijri[form] = int(value)
+            if "ctx" in flags:
+                v.hijri_ctx.add(form)
+        elif kind == "weekday":
+            v.weekday[form] = int(value)
+        elif kind == "relday":
+            if "ctx" not in flags:
+                v.relday[form] = int(value)
+        elif kind == "reldir":
+            v.reldir[form] = int(value)
+        elif kind == "unit":
+            u, _, n = value.partition(":")
+            v.unit[form] = (u, int(n) if n else None)
+        elif kind == "number":
+            v.number[form] = int(value)
+        elif kind == "ordinal":
+            v.ordinal[form] = int(value)
+        elif kind == "yearword":
+            v.yearword.add(form)
+        elif kind == "prep":
+            v.prep.add(form)
+    return v
+
+
+def _alt(words) -> str:
+    ws = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", _WS) for w in ws) + ")"
+
+
+# one run of horizontal space, or one line break with some space around it: bounded, linear
+_WS = r"(?:[^\S\n]{1,3}|[^\S\n]{0,3}\n[^\S\n]{0,3})"
+_OS = r"[^\S\n]{0,3}"
+_B = r"(?!\w)"  # end of word
+_LB = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))"  # start of word, optionally after one clitic letter
+
+
+@dataclass
+class _Patterns:
+    items: list[tuple[str, re.Pattern]]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    v = _vocab()
+    M = _alt(v.month)
+    H = _alt(v.hijri)
+    WD = _alt(v.weekday)
+    DIR = _alt(v.reldir)
+    ORD = _alt(v.ordinal)
+    YW = _alt(v.yearword)
+    PREP = _alt(v.prep)
+    UNIT = _alt(v.unit)
+    NUMW = _alt(v.number)
+    RELD = _alt(v.relday)
+    ws, os_ = _WS, _OS
+    pair = lambda g: rf"(?:{os_}[/(\\\-–]{os_}(?P<{g}>{M}){os_}\)?)?"  # noqa: E731
+    year = (
+        rf"(?:{os_},?{ws}(?:من{ws})?(?:(?:{YW}){ws})?(?P<y>\d{{4}})(?!\d)(?:{os_}م{_B})?"
+        rf"|{ws}(?:من{ws})?(?P<ryw>العام|السنه|عام){ws}(?P<rydir>{DIR})"
+        rf"|{ws}(?P<ythis>هذا{ws}العام|هذه{ws}السنه))?"
+    )
+    day = rf"(?:(?P<d>[0-3]?\d)(?!\d)|(?P<od>{ORD}))"
+    wdpre = rf"(?:(?P<wd>{WD}){os_},?{os_}(?:{ws})?)?"
+    pats = [
+        # ranges: من 12 إلى 14 حزيران 2024 ; بين 12 و14 حزيران
+        ("range", rf"(?<![\w\d/.-])(?:(?:من|بين){ws})?(?P<d>[0-3]?\d)(?!\d){os_}(?:-|–|الي|حتي|و){os_}"
+                  rf"(?P<d2>[0-3]?\d)(?!\d){ws}(?:من{ws})?(?:شهر{ws})?(?P<m>{M}){pair('m2')}{year}{_B}"),
+        ("range2", rf"(?<![\w\d/.-])(?:(?:من|بين){ws})?(?P<d>[0-3]?\d)(?!\d){ws}(?P<m>{M}){pair('m2')}{os_}"
+                   rf"(?:-|–|الي|حتي|و){os_}(?P<d2>[0-3]?\d)(?!\d){ws}(?P<me>{M}){pair('me2')}{year}{_B}"),
+        # day month [year]: السبت 27 ديسمبر 2025 ; في يوم 12 من تموز/ يوليو ; الثاني عشر من يوليو
+        ("dmy", rf"(?<![\w\d/.:-]){wdpre}(?:يوم{ws})?{day}(?:{ws}من)?{ws}(?:شهر{ws})?(?P<m>{M}){pair('m2')}"
+                rf"{year}(?:{ws}(?P<dir>{DIR}))?{_B}"),
+        # month day, year: ديسمبر 27، 2025
+        ("mdy", rf"{_LB}(?P<m>{M}){pair('m2')}{ws}(?P<d>[0-3]?\d)(?!\d){os_},?{ws}(?P<y>\d{{4}})(?!\d){_B}"),
+        # month [year]: أيلول عام 2023 ; في أبريل/ نيسان عام 2019 ; سبتمبر الماضي
+        ("my", rf"{_LB}(?:(?P<shahr>شهر){ws})?(?P<m>{M}){pair('m2')}{year}(?:{ws}(?P<dir>{DIR}))?{_B}"),
+        # Hijri: 15 رمضان 1445 هـ ; ربيع الأول 1446هـ ; 1445 هـ
+        ("hijri", rf"(?<![\w\d]){wdpre}(?:(?P<d>[0-3]?\d)(?!\d){ws}(?:من{ws})?)?(?P<hm>{H}){os_},?{os_}"
+                  rf"(?:(?:سنه|عام|لعام){ws})?(?P<y>\d{{3,4}})(?!\d){os_}ه{_B}"),
+        ("hijri_y", rf"(?<![\w\d])(?:(?:{YW}){ws})?(?P<y>1[2-5]\d\d)(?!\d){os_}ه{_B}"),
+        # numeric
+        ("iso", rf"(?<![\w\d/.-])(?P<y>[12]\d\d\d)(?P<sep>[-/.])(?P<mo>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)(?![\d]|[-/.]\d)"),
+        ("dmy_num", rf"(?<![\w\d/.-])(?P<d>[0-3]?\d)(?P<sep>[-/.])(?P<mo>[01]?\d)(?P=sep)(?P<y>[12]\d\d\d|\d\d)(?![\d]|[-/.]\d)"),
+        # years: عام 2019 ; في 2019 ; منذ عام 2019
+        ("year", rf"(?<![\w\d])(?:(?P<pre>{PREP}){ws})?(?P<s>(?:(?P<yw>{YW}){ws})?(?P<y>\d{{4}}))(?!\d)(?:{os_}م{_B})?(?![\w/.-]\d|{os_}ه{_B})"),
+        # relative
+        ("relday", rf"(?<!\w)(?P<rd>{RELD})(?:{os_},?{ws}(?P<wd>{WD}))?{_B}"),
+        ("weekday", rf"{_LB}(?:يوم{ws})?(?P<wd>{WD})(?:{ws}(?P<dir>{DIR}))?{_B}"),
+        ("unitdir", rf"(?<!\w)(?:(?P<this>هذا|هذه){ws}(?P<u0>الاسبوع|الشهر|العام|السنه){_B}|"
+                    rf"(?P<u>الاسبوع|الشهر|العام|السنه){ws}(?P<dir>{DIR}){_B})"),
+        ("ago", rf"(?<!\w)(?P<ago>قبل|منذ|بعد){ws}(?:(?P<num>\d{{1,3}}|{NUMW}){ws})?(?P<unit>{UNIT}){_B}"
+                rf"(?:{ws}(?:من{ws})?(?:الان|اليوم))?(?!{ws}?\d)"),
+    ]
+    return _Patterns([(name, re.compile(p)) for name, p in pats])
+
+
+# ----------------------------------------------------------------------------- anchor
+
+
+def parse_anchor(anchor: str | _dt.date | None) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of an ISO anchor (``2024-04-13``, ``2024-04``, ``2024``; a time part
+    is ignored); missing parts are None."""
+    if anchor is None:
+        return None, None, None
+    if isinstance(anchor, _dt.datetime):
+        anchor = anchor.date()
+    if isinstance(anchor, _dt.date):
+        return anchor.year, anchor.month, anchor.day
+    m = re.match(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(anchor))
+    if not m:
+        return None, None, None
+    y = int(m.group(1))
+    mo = int(m.group(2)) if m.group(2) else None
+    d = int(m.group(3)) if m.group(3) else None
+    return y, mo, d
+
+
+def _iso(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
+    if y is None:
+        if m is None:
+            return None
+        return f"--{m:02d}-{d:02d}" if d else f"--{m:02d}"
+    if m is None:
+        return f"{y:04d}"
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _valid(y: int | None, m: int, d: int | None) -> bool:
+    if not 1 <= m <= 12:
+        return False
+    if d is None:
+        return True
+    if d < 1:
+        return False
+    return d <= calendar.monthrange(y if y else 2000, m)[1]
+
+
+def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
+    t = y * 12 + (m - 1) + n
+    return t // 12, t % 12 + 1
+
+
+# ----------------------------------------------------------------------------- resolution
+
+
+def _month_of(g: str | None, v: _Vocab) -> int | None:
+    if not g:
+        return None
+    return v.month.get(" ".join(g.split()))
+
+
+def _resolve(name: str, m: re.Match, anchor, v: _Vocab):
+    """Return (value, precision, kind, end_value) or None to reject the match."""
+    ay, am, ad = anchor
+    gd = m.groupdict()
+    if name in ("range", "range2", "dmy", "mdy", "my"):
+        mo = _month_of(gd.get("m"), v)
+        m2 = _month_of(gd.get("m2"), v)
+        mname = " ".join(gd["m"].split())
+        if m2 is not None and m2 != mo:
+            return None  # "تموز/ أغسطس": not a paired form
+        d = None
+        if gd.get("d"):
+            d = int(gd["d"])
+        elif gd.get("od"):
+            d = v.ordinal.get(" ".join(gd["od"].split()))
+        if name == "my" and mname in v.month_ctx and not (gd.get("shahr") or m2 or gd.get("y") or gd.get("ryw")):
+            return None
+        if name == "my" and mname in v.month_ctx and not (gd.get("shahr") or m2) and gd.get("y") is None:
+            return None
+        y, kind = None, "absolute"
+        if gd.get("y"):
+            y = int(gd["y"])
+            if not 1000 <= y <= 2199:
+                return None
+        elif gd.get("ryw"):
+            if ay is None:
+                return (None, "month" if d is None else "day", "relative", None)
+            y, kind = ay + v.reldir[" ".join(gd["rydir"].split())], "relative"
+        elif gd.get("ythis"):
+            if ay is None:
+                return (None, "month" if d is None else "day", "relative", None)
+            y, kind = ay, "relative"
+        elif gd.get("dir"):
+            direction = v.reldir[" ".join(gd["dir"].split())]
+            if ay is None:
+                y, kind = None, "partial"
+            elif direction == 0:
+                y, kind = ay, "relative"
+            else:
+                # the most recent past (or next future) occurrence of that month/day
+                key = (mo, d or 1)
+                akey = (am or 12, ad or 31) if direction < 0 else (am or 1, ad or 1)
+                if direction < 0:
+                    y = ay if key < akey else ay - 1
+                else:
+                    y = ay if key > akey else ay + 1
+                kind = "relative"
+        elif ay is not None:
+            y, kind = ay, "inherited"
+        else:
+            kind = "partial"
+        if not _valid(y, mo, d):
+            return None
+        end_value = None
+        if name in ("range", "range2"):
+            d2 = int(gd["d2"])
+            me = _month_of(gd.get("me"), v) if name == "range2" else mo
+            if me is None or not _valid(y, me, d2):
+                return None
+            end_value = _iso(y, me, d2)
+        return (_iso(y, mo, d), "day" if d else "month", kind, end_value)
+    if name in ("iso", "dmy_num"):
+        y, mo, d = int(gd["y"]), int(gd["mo"]), int(gd["d"])
+        if name == "dmy_num":
+            if len(gd["y"]) == 2:
+                if gd["sep"] != "/":
+                    return None
+                y += 2000 if y < 70 else 1900
+            if mo > 12 and d <= 12:
+                mo, d = d, mo  # US-style month/day
+        if not 1000 <= y <= 2199 or not _valid(y, mo, d):
+            return None
+        return (_iso(y, mo, d), "day", "absolute", None)
+    if name == "year":
+        if not gd.get("pre") and not gd.get("yw"):
+            return None
+        y = int(gd["y"])
+        if not 1000 <= y <= 2199:
+            return None
+        if not gd.get("yw") and not (1900 <= y <= 2100):
+            return None
+        return (_iso(y), "year", "absolute", None)
+    if name in ("hijri", "hijri_y"):
+        return _hijri(gd, v)
+    # relative expressions
+    if name == "relday":
+        off = v.relday[" ".join(gd["rd"].split())]
+        if ay is None or am is None or ad is None:
+            return (None, "day", "relative", None)
+        day = _dt.date(ay, am, ad) + _dt.timedelta(days=off)
+        return (day.isoformat(), "day", "relative", None)
+    if name == "weekday":
+        wd = v.weekday[" ".join(gd["wd"].split())]
+        direction = v.reldir.get(" ".join(gd["dir"].split())) if gd.get("dir") else None
+        if ay is None or am is None or ad is None:
+            return (None, "day", "relative", None)
+        a = _dt.date(ay, am, ad)
+        if direction is None or direction == 0:
+            delta = -((a.weekday() - wd) % 7)  # most recent such day, today included
+        elif direction < 0:
+            delta = -((a.weekday() - wd - 1) % 7 + 1)
+        else:
+            delta = (wd - a.weekday() - 1) % 7 + 1
+        return ((a + _dt.timedelta(days=delta)).isoformat(), "day", "relative", None)
+    if name == "unitdir":
+        if gd.get("this"):
+            unit, direction = gd["u0"], 0
+        else:
+            unit, direction = gd["u"], v.reldir[" ".join(gd["dir"].split())]
+        prec = {"الاسبوع": "week", "الشهر": "month", "العام": "year", "السنه": "year"}[unit]
+        return _shift(anchor, prec, direction)
+    if name == "ago":
+        u, fixed = v.unit[" ".join(gd["unit"].split())]
+        n = fixed
+        if gd.get("num"):
+            num = gd["num"]
+            n = int(num) if num.isdigit() else v.number.get(" ".join(num.split()))
+        if n is None:
+            n = 1
+        sign = 1 if gd["ago"] == "بعد" else -1
+        if gd["ago"] == "منذ" and u == "year" and not gd.get("num") and fixed is None:
+            pass
+        prec = {"day": "day", "week": "day", "month": "month", "year": "year"}[u]
+        if u == "day":
+            return _shift(anchor, "day", sign * n)
+        if u == "week":
+            return _shift(anchor, "day", sign * 7 * n)
+        return _shift(anchor, prec, sign * n)
+    return None
+
+
+def _shift(anchor, prec: str, n: int):
+    ay, am, ad = anchor
+    if prec == "year":
+        if ay is None:
+            return (None, "year", "relative", None)
+        return (_iso(ay + n), "year", "relative", None)
+    if prec == "month":
+        if ay is None or am is None:
+            return (None, "month", "relative", None)
+        y, m = _add_months(ay, am, n)
+        return (_iso(y, m), "month", "relative", None)
+    if ay is None or am is None or ad is None:
+        return (None, prec, "relative", None)
+    a = _dt.date(ay, am, ad)
+    if prec == "week":
+        iy, iw, _ = (a + _dt.timedelta(weeks=n)).isocalendar()
+        return (f"{iy:04d}-W{iw:02d}", "week", "relative", None)
+    return ((a + _dt.timedelta(days=n)).isoformat(), "day", "relative", None)
+
+
+def _hijri(gd: dict, v: _Vocab):
+    try:
+        from hijridate import Hijri
+    except ImportError:  # pragma: no cover
+        return None
+    y = int(gd["y"])
+    if gd.get("hm"):
+        hm = v.hijri[" ".join(gd["hm"].split())]
+    else:
+        hm = None
+    d = int(gd["d"]) if gd.get("d") else None
+    try:
+        if hm is None:
+            g = Hijri(y, 6, 15).to_gregorian()
+            return (_iso(g.year), "year", "hijri", None)
+        if d is None:
+            g = Hijri(y, hm, 15).to_gregorian()
+            return (_iso(g.year, g.month), "month", "hijri", None)
+        g = Hijri(y, hm, d).to_gregorian()
+        return (_iso(g.year, g.month, g.day), "day", "hijri", None)
+    except (ValueError, OverflowError):
+        return None
+
+
+# ----------------------------------------------------------------------------- API
+
+
+def find_dates(text: str, anchor: str | _dt.date | None = None) -> list[DateMention]:
+    """All date expressions in ``text``, sorted by position, non-overlapping (longest wins)."""
+    if not text:
+        return []
+    norm, idx = normalize_with_offsets(text)
+    return _find_in_norm(text, norm, idx, parse_anchor(anchor))
+
+
+_PRIORITY = {name: i for i, name in enumerate(
+    ["range", "range2", "dmy", "mdy", "hijri", "iso", "dmy_num", "my", "hijri_y", "year",
+     "relday", "unitdir", "ago", "weekday"])}
+_TRIGGER = re.compile(r"\d|كانون|تشرين")
+
+
+def _find_in_norm(text: str, norm: str, idx: list[int], anchor) -> list[DateMention]:
+    v = _vocab()
+    cands = []
+    for name, rx in _patterns().items:
+        for m in rx.finditer(norm):
+            if m.end() == m.start():
+                continue
+            res = _resolve(name, m, anchor, v)
+            if res is None:
+                continue
+            cands.append((m.start(), m.end(), name, m, res))
+    # longest first, then priority; keep non-overlapping
+    cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    import bisect
+
+    for c in cands:
+        s, e = c[0], c[1]
+        i = bisect.bisect_left(taken, (s, -1))
+        if i > 0 and taken[i - 1][1] > s:
+            continue
+        if i < len(taken) and taken[i][0] < e:
+            continue
+        taken.insert(i, (s, e))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c[0])
+    out = []
+    for s, e, name, m, (value, prec, kind, end_value) in chosen:
+        if "s" in m.groupdict() and m.group("s") is not None:
+            s, e = m.start("s"), m.end("s") if name != "year" else m.end()
+        # trim trailing/leading whitespace of the span
+        while e > s and norm[e - 1].isspace():
+            e -= 1
+        while s < e and norm[s].isspace():
+            s += 1
+        os_, oe = idx[s], idx[e - 1] + 1
+        # take marks/tatweel that trail the last character (هـ, ً …) into the span
+        while oe < idx[e] and not text[oe].isspace():
+            oe += 1
+        out.append(DateMention(os_, oe, text[os_:oe], value, prec, kind, end_value))
+    return out
+
+
+# ----------------------------------------------------------------------------- document date
+
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[^\S\n]{0,2}(?:[صم]|[AaPp]\.?[Mm]\.?)(?!\w))?")
+_DATE_LABEL = re.compile(
+    r"(?<!\w)(?:تاريخ(?:[^\S\n]{1,3}ال)?(?:نشر|اضافه|تحديث)?|نشر(?:[^\S\n]{1,3}في)?|اخر[^\S\n]{1,3}تحديث|"
+    r"تم[^\S\n]{1,3}النشر|بتاريخ|الموافق|نشر[^\S\n]{1,3}بتاريخ|منذ|GMT|UTC|بتوقيت[^\S\n]{1,3}\w+)(?!\w)",
+)
+_DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?[^\S\n]{1,3}$")
+
+
+def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tuple[str | None, str | None]:
+    """Publication date of a document from its first lines: ``(iso, source)`` with source
+    ``date-line`` (a line that is only a date, maybe with time/weekday/label, e.g.
+    "2024-04-13 19:18:53", "السبت 27 ديسمبر 2025 - 10:54 م", "تاريخ النشر: ..."),
+    ``dateline`` (a news dateline "بيونغ يانغ 13 نيسان/أبريل (كنا) -") or ``date-phrase``
+    ("بتاريخ ..." in the first lines); ``(None, None)`` when none is found."""
+    head = text[:max_chars]
+    lines = head.split("\n")
+    seen = 0
+    offset = 0
+    best_phrase = None
+    for line in lines:
+        start = offset
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > max_lines:
+            break
+        mentions = [d for d in find_dates(line) if d.value and d.kind in ("absolute", "hijri", "partial")]
+        if not mentions:
+            continue
+        first = mentions[0]
+        # date-line: nothing but the date, a time, a weekday, a label and separators
+        rest = normalize(line[: first.start] + " " + line[first.end:])
+        rest = _TIME.sub(" ", rest)
+        rest = _DATE_LABEL.sub(" ", rest)
+        for wd in _vocab().weekday:
+            rest = rest.replace(wd, " ")
+        if not re.sub(r"[\W_]+", "", rest) and first.precision == "day":
+            return first.value, "date-line"
+        # dateline: a short place name, then the date, then "(agency)" or a dash
+        pre = normalize(line[: first.start])
+        post = normalize(line[first.end:]).lstrip()
+        if first.precision == "day" and _DATELINE.match(pre) and (post.startswith("(") or post[:1] in "-–—:"):
+            return first.value, "dateline"
+        if best_phrase is None and first.precision == "day" and re.search(r"(?:بتاريخ|نشر في|تاريخ النشر)\W*$", pre):
+            best_phrase = first.value
+    if best_phrase:
+        return best_phrase, "date-phrase"
+    return None, None

@@ -1,0 +1,496 @@
+"""Reading input documents: paths, encodings, HTML and JSON Lines → :class:`Document`.
+
+* Encodings: UTF-8 (with or without BOM), UTF-16 LE/BE (BOM, or BOM-less detected by the
+  pattern of NUL bytes), Windows-1256 and ISO-8859-6.  For legacy single-byte input
+  charset-normalizer proposes, and we arbitrate between cp1256 and iso-8859-6 ourselves by
+  which decoding yields more Arabic letters and fewer C1/control characters (detectors often
+  confuse the two, and also propose cp1252/cp1255 etc. for short Arabic texts).
+* Binary files (NUL bytes without UTF-16 pattern, known magic numbers) raise
+  ``InputError(path, "binary file (PNG)")``; empty / whitespace-only files raise InputError.
+* HTML (``.html``/``.htm`` or sniffed) is reduced to the article text with selectolax
+  (lexbor): script/style/nav/header/footer/aside/form… dropped, block elements become
+  paragraph breaks, title from ``<title>`` or the first ``<h1>``.
+* JSON Lines: one Document per line ``{"id","text","date","source","title"}``; a bad line
+  becomes an :class:`InputProblem` for ``path:line`` and the other lines are still read.
+* The document date comes from metadata when given, else :func:`kg.text.dates.document_date`
+  on the text (never the file mtime); ``date_source`` says where it came from.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kg.errors import InputError
+
+__all__ = [
+    "Document",
+    "InputProblem",
+    "INPUT_SUFFIXES",
+    "DEFAULT_MAX_BYTES",
+    "decode_bytes",
+    "html_to_text",
+    "iter_input_paths",
+    "read_path",
+    "read_documents",
+    "read_text",
+]
+
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Document:
+    id: str
+    text: str
+    path: str | None = None
+    title: str | None = None
+    source: str | None = None
+    date: str | None = None
+    date_source: str | None = None  # "metadata" | "dateline" | "date-line" | ... | None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+# ----------------------------------------------------------------------------- encodings
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"PK\x05\x06", "ZIP"),
+    (b"%PDF-", "PDF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x7fELF", "ELF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2/MS Office"),
+    (b"RIFF", "RIFF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+    (b"OggS", "Ogg"),
+    (b"ID3", "MP3"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"SQLite format 3\x00", "SQLite"),
+)
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    if data[4:12] in (b"ftypisom", b"ftypmp42", b"ftypheic") or data[4:8] == b"ftyp":
+        return "MP4/ISO media"
+    if data.startswith(b"RIFF") or data[:4] == b"WEBP":
+        return "RIFF"
+    return None
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    """BOM-less UTF-16: Arabic (U+06xx) and ASCII text has a NUL or 0x06 in every other byte."""
+    n = min(len(data), 4096) & ~1
+    if n < 4:
+        return None
+    even = data[0:n:2]
+    odd = data[1:n:2]
+    half = n // 2
+
+    def hi_share(b: bytes) -> float:
+        return sum(1 for x in b if x in (0, 6, 0x20, 0xFE)) / half
+
+    def nul_share(b: bytes) -> float:
+        return b.count(0) / half
+
+    if hi_share(odd) > 0.9 and nul_share(odd) > 0.05 and nul_share(even) < 0.05:
+        return "utf-16-le"
+    if hi_share(even) > 0.9 and nul_share(even) > 0.05 and nul_share(odd) < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _arabic_score(text: str) -> float:
+    """Higher is better: Arabic letters count, C1/controls and replacement chars cost a lot."""
+    ar = bad = 0
+    for ch in text:
+        cp = ord(ch)
+        if 0x0621 <= cp <= 0x064A:
+            ar += 1
+        elif (cp < 0x20 and ch not in "\t\n\r\f") or 0x7F <= cp <= 0x9F or cp == 0xFFFD:
+            bad += 1
+        elif 0xC0 <= cp <= 0x24F:
+            bad += 0.5  # Latin-1/Latin-extended letters in an "Arabic" decoding: suspicious
+    return ar - 10 * bad
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    candidates: list[tuple[float, str, str]] = []
+    for enc in ("cp1256", "iso-8859-6"):
+        try:
+            txt = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_arabic_score(txt), enc, txt))
+    best = max(candidates, default=None)
+    ar_letters = 0
+    if best is not None:
+        ar_letters = sum(1 for ch in best[2] if "\u0621" <= ch <= "\u064a")
+    if best is not None and ar_letters >= 1:
+        # Arabic somewhere: pick between the two Arabic codepages (cp1256 wins ties: superset in use)
+        candidates.sort(key=lambda c: (c[0], c[1] == "cp1256"), reverse=True)
+        return candidates[0][2], candidates[0][1]
+    # No Arabic in either decoding: ask charset-normalizer (Latin input, etc.)
+    try:
+        from charset_normalizer import from_bytes
+
+        match = from_bytes(data).best()
+    except Exception:  # pragma: no cover - library failure
+        match = None
+    if match is not None:
+        return str(match), match.encoding
+    if best is not None:
+        return best[2], best[1]
+    return data.decode("cp1256", errors="replace"), "cp1256"
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode ``data`` to text; return ``(text, encoding)``.  Raises InputError on binary."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise InputError(path, f"invalid UTF-8 after BOM at byte {e.start + 3}") from None
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        enc = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        try:
+            return data[2:].decode(enc), enc
+        except UnicodeDecodeError:
+            raise InputError(path, f"invalid {enc.upper()} text") from None
+    kind = _sniff_binary(data)
+    if kind:
+        raise InputError(path, f"binary file ({kind})")
+    if b"\x00" in data:
+        enc = _utf16_guess(data)
+        if enc:
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                pass
+        raise InputError(path, "binary file (NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data)
+
+
+# ----------------------------------------------------------------------------- HTML
+
+_HTML_SNIFF = re.compile(rb"^\s*(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+    "iframe", "svg", "canvas", "button", "select", "textarea", "menu", "dialog", "object",
+    "embed", "link", "meta",
+)
+_BLOCK_TAGS = {
+    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table",
+    "section", "article", "blockquote", "pre", "figure", "figcaption", "dd", "dt", "dl",
+    "main", "address", "hr", "td", "th", "caption", "time",
+}
+_BOILERPLATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|sidebar|share|social|comments?|footer|header|"
+    r"related|advert|ads?|cookie|newsletter|subscribe|tags)(?:$|[\s_-])",
+    re.I,
+)
+
+
+def looks_like_html(data: bytes | str) -> bool:
+    head = data[:4096]
+    if isinstance(head, str):
+        head = head.encode("utf-8", "ignore")
+    return bool(_HTML_SNIFF.match(head))
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """Article text (paragraphs separated by blank lines) and title of an HTML page."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    title = None
+    t = tree.css_first("title")
+    if t is not None:
+        title = " ".join(t.text(deep=True).split()) or None
+    h1 = tree.css_first("h1")
+    h1_text = " ".join(h1.text(deep=True).split()) if h1 is not None else ""
+    if h1_text:
+        title = h1_text if not title or h1_text in title or len(h1_text) >= 8 else title
+    for tag in _DROP_TAGS:
+        for node in tree.css(tag):
+            node.decompose()
+    for node in tree.css("[class], [id], [role]"):
+        role = (node.attributes.get("role") or "").lower()
+        cls = " ".join(filter(None, [node.attributes.get("class"), node.attributes.get("id")]))
+        if role in ("navigation", "banner", "contentinfo", "complementary", "search") or (
+            cls and _BOILERPLATE_CLASS.search(cls) and node.tag not in ("article", "main", "body", "html")
+        ):
+            node.decompose()
+    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    if root is None:
+        return "", title
+    parts: list[str] = []
+    _walk(root, parts)
+    raw = "".join(parts)
+    paras = []
+    for block in re.split(r"\n\s*\n", raw):
+        line = " ".join(block.split())
+        if line:
+            paras.append(line)
+    return "\n\n".join(paras), title
+
+
+def _walk(node, out: list[str]) -> None:
+    # iterative DFS; text nodes have tag "-text"
+    stack = [(node, False)]
+    while stack:
+        n, closing = stack.pop()
+        tag = n.tag
+        if closing:
+            out.append("\n\n")
+            continue
+        if tag == "-text":
+            out.append(n.text_content or "")
+            continue
+        if tag in ("-comment", "!doctype"):
+            continue
+        block = tag in _BLOCK_TAGS
+        if block:
+            out.append("\n\n")
+            stack.append((n, True))
+        children = []
+        c = n.child
+        while c is not None:
+            children.append(c)
+            c = c.next
+        for c in reversed(children):
+            stack.append((c, False))
+
+
+# ----------------------------------------------------------------------------- paths
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def iter_input_paths(inputs: Iterable[str | Path] | str | Path) -> Iterator[Path | InputProblem]:
+    """Expand inputs: files as given; folders → every .txt/.html/.htm/.jsonl below, sorted by
+    relative path (symlink loops are not followed twice); glob patterns; a missing path →
+    :class:`InputProblem`.  Each file is yielded once."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    seen: set[str] = set()
+
+    def emit(p: Path) -> Iterator[Path]:
+        try:
+            key = str(p.resolve())
+        except OSError:
+            key = str(p)
+        if key not in seen:
+            seen.add(key)
+            yield p
+
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            for f in _walk_dir(p):
+                yield from emit(f)
+        elif p.is_file():
+            yield from emit(p)
+        elif _GLOB_CHARS.search(str(item)):
+            matches = sorted(glob.glob(str(item), recursive=True))
+            if not matches:
+                yield InputProblem(str(item), "no file matches this pattern")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    for f in _walk_dir(mp):
+                        yield from emit(f)
+                elif mp.is_file():
+                    yield from emit(mp)
+        elif p.exists():
+            yield InputProblem(str(item), "not a regular file")
+        else:
+            yield InputProblem(str(item), "no such file or directory")
+
+
+def _walk_dir(root: Path) -> list[Path]:
+    found: list[tuple[str, Path]] = []
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(dirpath)
+            key = (st.st_dev, st.st_ino)
+        except OSError:
+            dirnames[:] = []
+            continue
+        if key in visited:  # symlink loop or second route to the same directory
+            dirnames[:] = []
+            continue
+        visited.add(key)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in filenames:
+            if fn.startswith("."):
+                continue
+            if fn.lower().endswith(INPUT_SUFFIXES):
+                fp = Path(dirpath) / fn
+                if fp.is_file():
+                    found.append((fp.relative_to(root).as_posix(), fp))
+    found.sort(key=lambda t: t[0])
+    return [fp for _, fp in found]
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_text(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Bytes of ``path`` decoded to text: ``(text, encoding)``."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise InputError(path, f"file too large ({size} bytes > {max_bytes})")
+        data = path.read_bytes()
+    except InputError:
+        raise
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except FileNotFoundError:
+        raise InputError(path, "no such file or directory") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror or e}") from None
+    if not data.strip():
+        raise InputError(path, "empty file")
+    return decode_bytes(data, path)
+
+
+def _finish(doc: Document) -> Document:
+    from kg.text.dates import document_date
+
+    if doc.date:
+        doc.date_source = doc.date_source or "metadata"
+    else:
+        iso, src = document_date(doc.text)
+        doc.date, doc.date_source = iso, src
+    return doc
+
+
+def _clean_text(text: str) -> str:
+    # line ends: keep one "\n" convention so offsets are stable across platforms
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_path(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[Document]:
+    """Read one file into Documents (one, or one per JSONL line).  Raises InputError.
+    For JSONL, bad lines are skipped here; use :func:`read_documents` to get them reported."""
+    return [d for d in _read_path(path, max_bytes) if isinstance(d, Document)]
+
+
+def _read_path(path: str | Path, max_bytes: int | None) -> list[Document | InputProblem]:
+    path = Path(path)
+    text, enc = read_text(path, max_bytes)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        return _read_jsonl(path, text, enc)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = _clean_text(text)
+    title = None
+    if suffix in (".html", ".htm") or looks_like_html(text):
+        text, title = html_to_text(text)
+    if not text.strip():
+        raise InputError(path, "no text" if suffix not in (".html", ".htm") else "no article text in HTML")
+    doc = Document(id=path.stem, text=text, path=str(path), title=title, encoding=enc)
+    if title is None:
+        doc.title = _first_line_title(text)
+    return [_finish(doc)]
+
+
+def _first_line_title(text: str) -> str | None:
+    for line in text.split("\n", 20)[:20]:
+        s = line.strip()
+        if s:
+            return s[:300]
+    return None
+
+
+def _read_jsonl(path: Path, text: str, enc: str) -> list[Document | InputProblem]:
+    out: list[Document | InputProblem] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            out.append(InputProblem(where, f"invalid JSON ({e.msg})"))
+            continue
+        if not isinstance(obj, dict):
+            out.append(InputProblem(where, "not a JSON object"))
+            continue
+        body = obj.get("text")
+        if not isinstance(body, str) or not body.strip():
+            out.append(InputProblem(where, "missing or empty \"text\""))
+            continue
+        did = obj.get("id")
+        if did is None or str(did).strip() == "":
+            did = f"{path.stem}-{lineno}"
+        title = obj.get("title")
+        date = obj.get("date")
+        body = _clean_text(body)
+        if looks_like_html(body):
+            body, t2 = html_to_text(body)
+            title = title or t2
+        doc = Document(
+            id=str(did),
+            text=body,
+            path=str(path),
+            title=str(title) if title else _first_line_title(body),
+            source=str(obj["source"]) if obj.get("source") else None,
+            date=str(date) if date else None,
+            encoding=enc,
+        )
+        out.append(_finish(doc))
+    if not out:
+        raise InputError(path, "no JSON lines")
+    return out
+
+
+def read_documents(
+    inputs: Iterable[str | Path] | str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> Iterator[Document | InputProblem]:
+    """Yield a Document for each readable document and an InputProblem for each failure."""
+    for p in iter_input_paths(inputs):
+        if isinstance(p, InputProblem):
+            yield p
+            continue
+        try:
+            yield from _read_path(p, max_bytes)
+        except InputError as e:
+            yield InputProblem(e.path, e.reason)
