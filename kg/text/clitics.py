@@ -125,7 +125,10 @@ class Lexicon:
                 continue
             parts = line.split("\t")
             if len(parts) >= 2:
-                self.exceptions[light_normalize(parts[0].strip())] = parts[1].strip()
+                key, spec = light_normalize(parts[0].strip()), parts[1].strip()
+                self.exceptions[key] = spec
+                if spec == "=":
+                    self.names.add(normalize(key))  # also protected after a proclitic
 
     @classmethod
     def default(cls) -> "Lexicon":
@@ -172,6 +175,13 @@ def _default_lexicon() -> Lexicon:
         lex._read_exceptions(lexdir.joinpath("clitic_exceptions.tsv").read_text(encoding="utf-8"))
     except (FileNotFoundError, OSError):
         pass
+    try:
+        lex.add_names(
+            w for w in lexdir.joinpath("names.txt").read_text(encoding="utf-8").splitlines()
+            if w and not w.startswith("#")
+        )
+    except (FileNotFoundError, OSError):
+        pass
     lex.add_names(_kb_names(base.joinpath("kb")))
     return lex
 
@@ -185,7 +195,14 @@ def _stem_evidence(stem: str, lex: Lexicon) -> int:
     return lex.count(stem) + lex.freq.get("ال" + stem, 0)
 
 
-def _analyses(n: str, lex: Lexicon, hamza_initial: set[int]) -> list[tuple[float, _Analysis]]:
+# cost of each clitic: the conjunctions and future s- are cheap, 1st-person -ي/-ني is
+# expensive (it is mostly the construct ending of duals/plurals in news: وزيري الخارجية)
+_PREFIX_COST = {"و": 0.6, "ف": 0.8, "س": 0.5, "ب": 1.0, "ل": 1.0, "ك": 1.2}
+_SUFFIX_COST = {"ي": 3.5, "ني": 3.5, "ك": 2.0, "كم": 1.5, "كن": 2.0, "كما": 2.0}
+_MIN_FREQ_SHORT_STEM = 100  # a 2-letter stem after a proclitic must be a frequent word (هو، قد، لم)
+
+
+def _analyses(n: str, lex: Lexicon, hamza_initial: set[int], teh_final: bool = False) -> list[tuple[float, _Analysis]]:
     out: list[tuple[float, _Analysis]] = []
     whole = lex.count(n)
     out.append((math.log1p(whole) + (3.0 if n in lex.names else 0.0), ("", "", n, "")))
@@ -197,7 +214,7 @@ def _analyses(n: str, lex: Lexicon, hamza_initial: set[int]) -> list[tuple[float
         r = n[len(p):]
         if len(r) < 2:
             continue
-        pen = float(len(p))
+        pen = sum(_PREFIX_COST[c] for c in p)
         if p.endswith("س") and not r.startswith(_VERB_PREFIX):
             continue
         if p and r in lex.names:
@@ -209,6 +226,8 @@ def _analyses(n: str, lex: Lexicon, hamza_initial: set[int]) -> list[tuple[float
                 stem = r[2:]
                 ev = _stem_evidence(stem, lex)
                 score = math.log1p(ev) - pen + 0.5
+                if lex.freq.get("ال" + r, 0) > 0:
+                    score -= 4.0  # r itself takes an article (الالتزام): its ال is a root letter
                 if ev == 0:
                     # بال/وال/فال/كال + unknown stem: still almost always clitic + article
                     score = (0.6 - 0.1 * len(p)) if len(stem) >= 3 else -2.0
@@ -222,26 +241,28 @@ def _analyses(n: str, lex: Lexicon, hamza_initial: set[int]) -> list[tuple[float
                 out.append((score, (p, "ل", stem, "")))
         # plain stem, with or without suffix
         for suf in ("",) + SUFFIXES:
-            if suf and not r.endswith(suf):
+            if suf and (not r.endswith(suf) or (teh_final and suf.endswith("ه"))):
                 continue
             stem = r[: len(r) - len(suf)] if suf else r
             if len(stem) < (3 if suf in ("ي", "ك", "ه") else 2) or (not p and not suf):
                 continue
+            if len(stem) < 3 and lex.count(stem) < _MIN_FREQ_SHORT_STEM:
+                continue
             ev = _stem_evidence(stem, lex)
             if suf and stem.endswith("ت"):
                 ev = max(ev, _stem_evidence(stem[:-1] + "ه", lex))
-            spen = pen + (1.0 if suf else 0.0)
+            spen = pen + (_SUFFIX_COST.get(suf, 1.0) if suf else 0.0)
             if ev == 0:
                 # unknown stem: only a leading و before ≥ 3 letters is split by default
                 if p == "و" and not suf and len(stem) >= 3 and whole == 0:
-                    out.append((-1.5, (p, "", stem, "")))
+                    out.append((0.3, (p, "", stem, "")))
                 continue
             out.append((math.log1p(ev) - spen, (p, "", stem, suf)))
     return out
 
 
-def _analyze(n: str, lex: Lexicon, hamza_initial: set[int]) -> _Analysis:
-    cands = _analyses(n, lex, hamza_initial)
+def _analyze(n: str, lex: Lexicon, hamza_initial: set[int], teh_final: bool = False) -> _Analysis:
+    cands = _analyses(n, lex, hamza_initial, teh_final)
     # best score; ties → fewer clitics (earlier candidates are simpler)
     best = max(enumerate(cands), key=lambda t: (t[1][0], -t[0]))[1][1]
     return best
@@ -278,7 +299,8 @@ def segment_word(word: str, lexicon: Lexicon | None = None) -> list[Segment]:
     for k in range(0, min(3, len(norm))):
         if norm[k] == "ا" and word[idx[k]] in "أإآ":
             hamza_initial.add(k)
-    p, art, stem, suf = _analyze(norm, lex, hamza_initial)
+    teh_final = word[idx[len(norm) - 1]] in "ةۃ"
+    p, art, stem, suf = _analyze(norm, lex, hamza_initial, teh_final)
     pieces: list[tuple[int, str, str]] = []  # (norm length, kind, norm)
     for ch in p:
         pieces.append((1, "prefix", ch))
