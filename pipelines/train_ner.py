@@ -35,6 +35,8 @@ import pycrfsuite  # noqa: E402
 
 from kg.entities.ner import (  # noqa: E402
     LEXICON_FILE,
+    META_FILE,
+    MODEL2_FILE,
     MODEL_FILE,
     evaluate_ner,
     format_scores,
@@ -47,6 +49,10 @@ from kg.entities.ner import (  # noqa: E402
 from kg.entities.ner_features import (  # noqa: E402
     MAX_PHRASE,
     Lexicon,
+    STACK_WINDOW,
+    build_freq,
+    document_contexts,
+    stack_features,
     build_label_lexicon,
     read_gazetteers,
     sent_features,
@@ -92,21 +98,35 @@ def rejoin_newsfane(words: list[str], tags: list[str]) -> tuple[list[str], list[
     return out_w, repair_iob2(out_t)
 
 
-def jackknife_features(sents, gaz: dict[str, str], folds: int, use_lex: bool) -> list[list[list[str]]]:
+def jackknife_features(sents, gaz: dict[str, str], freq: dict[str, int], folds: int, use_lex: bool) -> list[list[list[str]]]:
     """Features for training sentences; the label lexicon of fold k is built from the other folds."""
     n = len(sents)
     feats: list = [None] * n
     if not use_lex or folds < 2:
-        lex = Lexicon(gaz=gaz, gaz_max=MAX_PHRASE)
+        lex = Lexicon(gaz=gaz, gaz_max=MAX_PHRASE, freq=freq)
         return [sent_features(w, lex) for w, _ in sents]
     bounds = [n * k // folds for k in range(folds + 1)]
     for k in range(folds):
         a, b = bounds[k], bounds[k + 1]
         others = sents[:a] + sents[b:]
-        lex = Lexicon(gaz=gaz, lex=build_label_lexicon(others), gaz_max=MAX_PHRASE)
+        lex = Lexicon(gaz=gaz, lex=build_label_lexicon(others, freq=freq), gaz_max=MAX_PHRASE, freq=freq)
         for i in range(a, b):
             feats[i] = sent_features(sents[i][0], lex)
     return feats
+
+
+def train_crf(feats, labels, path: Path, args) -> None:
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for x, y in zip(feats, labels):
+        trainer.append(x, y)
+    trainer.set_params({
+        "c1": args.c1,
+        "c2": args.c2,
+        "max_iterations": args.max_iter,
+        "feature.possible_transitions": True,
+        "feature.minfreq": args.minfreq,
+    })
+    trainer.train(str(path))
 
 
 def train(args) -> dict:
@@ -128,37 +148,57 @@ def train(args) -> dict:
             # NewsFANE sentences whose words mostly occur in a dev sentence (approximate)
             dev_keys = {" ".join(w) for w, _ in eval_sets["dev"]}
             extra = [s for s in extra if " ".join(s[0]) not in dev_keys]
-    gaz = read_gazetteers(data / "anercorp" / "gazetteers") if args.gaz else {}
-
     t0 = time.time()
-    feats = jackknife_features(train_sents, gaz, args.folds, args.lex)
+    gaz_dir = data / "anercorp" / "gazetteers"
+    gaz = read_gazetteers(gaz_dir) if args.gaz else {}
+    freq = build_freq([w for w, _ in train_sents], gaz_dir if args.gaz else None) if args.freq else {}
+    lexicon = Lexicon(gaz=gaz, lex=build_label_lexicon(train_sents, freq=freq) if args.lex else {}, gaz_max=MAX_PHRASE, freq=freq)
+
+    feats = jackknife_features(train_sents, gaz, freq, args.folds, args.lex)
     if extra:
-        lex_all = Lexicon(gaz=gaz, lex=build_label_lexicon(train_sents) if args.lex else {}, gaz_max=MAX_PHRASE)
-        feats += [sent_features(w, lex_all) for w, _ in extra]
+        feats += [sent_features(w, lexicon) for w, _ in extra]
     labels = [t for _, t in train_sents] + [t for _, t in extra]
 
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for x, y in zip(feats, labels):
-        trainer.append(x, y)
-    trainer.set_params({
-        "c1": args.c1,
-        "c2": args.c2,
-        "max_iterations": args.max_iter,
-        "feature.possible_transitions": True,
-        "feature.minfreq": args.minfreq,
-    })
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    trainer.train(str(out / MODEL_FILE))
-    lexicon = Lexicon(gaz=gaz, lex=build_label_lexicon(train_sents) if args.lex else {}, gaz_max=MAX_PHRASE)
+    for stale in (MODEL2_FILE, META_FILE):
+        (out / stale).unlink(missing_ok=True)
+    train_crf(feats, labels, out / MODEL_FILE, args)
     lexicon.save(out / LEXICON_FILE)
+    print(f"pass 1 trained in {time.time() - t0:.0f} s", flush=True)
+
+    if args.stack:
+        # out-of-fold first-pass tags on the training stream, then the document-aware second pass
+        n = len(train_sents)
+        bounds = [n * k // args.stack_folds for k in range(args.stack_folds + 1)]
+        oof: list = [None] * n
+        tmp = out / "_fold.crfsuite"
+        for k in range(args.stack_folds):
+            a, b = bounds[k], bounds[k + 1]
+            idx = [i for i in range(len(feats)) if not (a <= i < b)]
+            train_crf([feats[i] for i in idx], [labels[i] for i in idx], tmp, args)
+            tg = pycrfsuite.Tagger()
+            tg.open(str(tmp))
+            for i in range(a, b):
+                oof[i] = repair_iob2(tg.tag(feats[i]))
+            tg.close()
+            print(f"  fold {k + 1}/{args.stack_folds} done at {time.time() - t0:.0f} s", flush=True)
+        tmp.unlink(missing_ok=True)
+        words = [w for w, _ in train_sents]
+        ctxs = document_contexts(words, oof, freq, args.window)
+        feats2 = [
+            [x + y for x, y in zip(f, stack_features(w, t1, ctx, freq))]
+            for f, w, t1, ctx in zip(feats, words, oof, ctxs)
+        ]
+        train_crf(feats2, labels[: len(feats2)], out / MODEL2_FILE, args)
+        (out / META_FILE).write_text(json.dumps({"stack_window": args.window}) + "\n", encoding="utf-8")
     train_secs = time.time() - t0
 
     results = {"train_seconds": round(train_secs, 1), "train_sentences": len(train_sents) + len(extra)}
     if args.dev:
         tagger = CrfTagger.load(out)
         gold = [t for _, t in eval_sets["dev"]]
-        pred = [tagger.tag(w) for w, _ in eval_sets["dev"]]
+        pred = tagger.tag_sents([w for w, _ in eval_sets["dev"]])
         results["dev"] = score_chunks(gold, pred)
     else:
         results["anercorp_test"] = evaluate_ner(out, data / "anercorp" / "test.txt")
@@ -251,7 +291,11 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-gaz", dest="gaz", action="store_false")
     ap.add_argument("--no-lex", dest="lex", action="store_false")
+    ap.add_argument("--no-freq", dest="freq", action="store_false", help="rule-based clitic stripping instead of frequency-based")
     ap.add_argument("--newsfane", action="store_true", help="add NewsFANE (no ANERcorp-test block), clitics re-joined")
+    ap.add_argument("--stack", action="store_true", help="train a document-aware second pass on out-of-fold first-pass tags")
+    ap.add_argument("--stack-folds", type=int, default=5)
+    ap.add_argument("--window", type=int, default=STACK_WINDOW, help="sentences each side used by the second pass")
     ap.add_argument("--json", help="also write the results as JSON here")
     args = ap.parse_args(argv)
 

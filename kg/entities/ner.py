@@ -13,6 +13,7 @@ The model is trained by ``pipelines/train_ner.py`` into ``kg/models/ner-crf/``.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import unicodedata
 from importlib import resources
@@ -22,11 +23,13 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.entities.ner_features import Lexicon, sent_features
+from kg.entities.ner_features import STACK_WINDOW, Lexicon, document_contexts, sent_features, stack_features
 from kg.errors import DataFileError
 
 MODEL_FILE = "model.crfsuite"
+MODEL2_FILE = "model2.crfsuite"  # optional second (stacked, document-aware) pass
 LEXICON_FILE = "lexicon.json"
+META_FILE = "meta.json"
 LABELS = ("PERS", "LOC", "ORG", "MISC")
 TRAIN_HINT = (
     "train it with `python pipelines/train_ner.py` (needs the corpora in ../shared/data, "
@@ -42,10 +45,17 @@ def default_model_dir() -> Path:
 # ---------------------------------------------------------------------------- tagger
 
 class CrfTagger:
-    """A trained CRF plus the lexicon its features need."""
+    """A trained CRF plus the lexicon its features need.
 
-    def __init__(self, tagger, lexicon: Lexicon, model_dir: Path) -> None:
+    With a second-pass model (``model2.crfsuite``) the tagger is document-aware: the first pass tags
+    every sentence, and the second pass sees those tags plus how the same word was tagged in the
+    neighbouring sentences (``tag_sents`` over a document or a CoNLL stream).
+    """
+
+    def __init__(self, tagger, lexicon: Lexicon, model_dir: Path, tagger2=None, window: int = STACK_WINDOW) -> None:
         self._tagger = tagger
+        self._tagger2 = tagger2
+        self.window = window
         self.lexicon = lexicon
         self.model_dir = model_dir
 
@@ -61,19 +71,40 @@ class CrfTagger:
             raise DataFileError(f"NER model not found: {model_file}; {TRAIN_HINT}")
         lex_file = model_dir / LEXICON_FILE
         lexicon = Lexicon.load(lex_file) if lex_file.is_file() else Lexicon()
-        tagger = pycrfsuite.Tagger()
-        try:
-            tagger.open(str(model_file))
-        except Exception as exc:  # pycrfsuite raises a bare ValueError/OSError on a bad file
-            raise DataFileError(f"NER model unreadable: {model_file} ({exc}); {TRAIN_HINT}") from exc
-        return cls(tagger, lexicon, model_dir)
+        meta_file = model_dir / META_FILE
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+
+        def _open(f: Path):
+            t = pycrfsuite.Tagger()
+            try:
+                t.open(str(f))
+            except Exception as exc:  # pycrfsuite raises a bare ValueError/OSError on a bad file
+                raise DataFileError(f"NER model unreadable: {f} ({exc}); {TRAIN_HINT}") from exc
+            return t
+
+        tagger2 = _open(model_dir / MODEL2_FILE) if (model_dir / MODEL2_FILE).is_file() else None
+        return cls(_open(model_file), lexicon, model_dir, tagger2, int(meta.get("stack_window", STACK_WINDOW)))
 
     def tag(self, words: list[str]) -> list[str]:
         """IOB2 tags for one sentence of words."""
-        if not words:
-            return []
-        tags = self._tagger.tag(sent_features(list(words), self.lexicon))
-        return repair_iob2(tags)
+        return self.tag_sents([list(words)])[0]
+
+    def tag_sents(self, sentences: list[list[str]]) -> list[list[str]]:
+        """IOB2 tags for consecutive sentences of one document (or a CoNLL stream)."""
+        feats = [sent_features(list(w), self.lexicon) if w else [] for w in sentences]
+        first = [repair_iob2(self._tagger.tag(f)) if f else [] for f in feats]
+        if self._tagger2 is None:
+            return first
+        freq = self.lexicon.freq
+        ctxs = document_contexts([list(w) for w in sentences], first, freq, self.window)
+        out = []
+        for w, f, t1, ctx in zip(sentences, feats, first, ctxs):
+            if not w:
+                out.append([])
+                continue
+            f2 = [a + b for a, b in zip(f, stack_features(list(w), t1, ctx, freq))]
+            out.append(repair_iob2(self._tagger2.tag(f2)))
+        return out
 
 
 def repair_iob2(tags: list[str]) -> list[str]:
@@ -183,12 +214,10 @@ def evaluate_ner(model_dir: str | Path | None, conll_path: str | Path, *, misc_a
     mapping: dict[str, str | None] = dict(_CANON)
     if misc_as_o:
         mapping["MISC"] = None
-    gold, pred = [], []
-    n_tok = 0
-    for words, tags in read_conll(conll_path):
-        gold.append(map_tags(tags, mapping))
-        pred.append(map_tags(tagger.tag(words), mapping))
-        n_tok += len(words)
+    sents = list(read_conll(conll_path))
+    gold = [map_tags(tags, mapping) for _, tags in sents]
+    pred = [map_tags(t, mapping) for t in tagger.tag_sents([w for w, _ in sents])]
+    n_tok = sum(len(w) for w, _ in sents)
     res = score_chunks(gold, pred)
     res.update({"sentences": len(gold), "tokens": n_tok, "data": str(conll_path)})
     return res
@@ -251,6 +280,32 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return [(0, len(doc))]
 
 
+def annotate_doc(doc: Doc, tag_sents, key: str = "ner") -> Doc:
+    """Set ``doc.spans[key]`` from a sentence tagger working on ANERcorp-like words.
+
+    ``tag_sents(list[list[str]]) -> list[list[str]]`` returns IOB2 tags. Word spans are mapped
+    back to doc tokens; leading clitic-prefix tokens are dropped from each span, the article kept.
+    """
+    spans: list[Span] = []
+    all_words = doc_words(doc)
+    sent_words = []
+    for s_start, s_end in _sentences(doc):
+        # a word never crosses a sentence boundary: cut it at the boundary if it would
+        words = [(t, max(a, s_start), min(b, s_end)) for t, a, b in all_words if a < s_end and b > s_start]
+        if words:
+            sent_words.append(words)
+    all_tags = tag_sents([[w[0] for w in words] for words in sent_words]) if sent_words else []
+    for words, tags in zip(sent_words, all_tags):
+        for ws, we, label in sorted(chunks(tags)):
+            start, end = words[ws][1], words[we - 1][2]
+            while start < end and _clitic(doc[start]) == "prefix":
+                start += 1
+            if start < end:
+                spans.append(Span(doc, start, end, label=label))
+    doc.spans[key] = spans
+    return doc
+
+
 class NerComponent:
     """spaCy pipe: sets ``doc.spans["ner"]`` from the CRF tagger."""
 
@@ -259,22 +314,7 @@ class NerComponent:
         self.tagger = CrfTagger.load(model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[Span] = []
-        all_words = doc_words(doc)
-        for s_start, s_end in _sentences(doc):
-            # a word never crosses a sentence boundary: cut it at the boundary if it would
-            words = [(t, max(a, s_start), min(b, s_end)) for t, a, b in all_words if a < s_end and b > s_start]
-            if not words:
-                continue
-            tags = self.tagger.tag([w[0] for w in words])
-            for ws, we, label in sorted(chunks(tags)):
-                start, end = words[ws][1], words[we - 1][2]
-                while start < end and _clitic(doc[start]) == "prefix":
-                    start += 1
-                if start < end:
-                    spans.append(Span(doc, start, end, label=label))
-        doc.spans["ner"] = spans
-        return doc
+        return annotate_doc(doc, self.tagger.tag_sents)
 
 
 @Language.factory("kg_ner", default_config={"model_dir": None})

@@ -58,6 +58,49 @@ def strip_proclitics(norm: str) -> tuple[str, str]:
     return prefix, rest
 
 
+_PROCLITIC_SEQS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+
+
+def split_candidates(norm: str) -> list[tuple[str, str]]:
+    """Every (proclitics, rest) reading of a normalised word, the unsplit one first."""
+    out = [("", norm)]
+    for pre in _PROCLITIC_SEQS:
+        if not norm.startswith(pre):
+            continue
+        rest = norm[len(pre):]
+        if pre.endswith("ل") and rest.startswith("ل") and len(rest) >= 3:
+            out.append((pre, "ا" + rest))  # لل = ل + ال
+        elif len(rest) >= 3 or (len(rest) >= 2 and pre[-1] in PREP):
+            out.append((pre, rest))
+    return out
+
+
+def segment(norm: str, freq: dict[str, int] | None = None) -> tuple[str, str]:
+    """Split conjunction/preposition proclitics off a normalised word, using word frequencies.
+
+    Picks the reading whose rest is the most frequent known word (``freq`` maps :func:`hkey` of a
+    normalised word to its count); the unsplit word wins ties.  When no reading is known: strip
+    proclitics before the article (``وبالعراق``), or a lone ``و`` before a long unknown word
+    (``وكوناري``); otherwise leave the word alone (``فلاديمير``, ``بوتين``).
+    """
+    if not freq:
+        return strip_proclitics(norm)
+    cands = split_candidates(norm)
+    best, best_n = cands[0], freq.get(hkey(norm), 0)
+    for c in cands[1:]:
+        n = freq.get(hkey(c[1]), 0)
+        if n > best_n:
+            best, best_n = c, n
+    if best_n:
+        return best
+    for pre, rest in sorted(cands[1:], key=lambda c: -len(c[0])):
+        if rest.startswith("ال") and len(rest) >= 4:
+            return pre, rest
+    if norm.startswith("و") and len(norm) >= 5 and _ARABIC.match(norm[1]):
+        return "و", norm[1:]
+    return cands[0]
+
+
 def strip_article(norm: str) -> str:
     if len(norm) > 4 and norm.startswith("ال"):
         return norm[2:]
@@ -105,18 +148,31 @@ class Lexicon:
     ``gaz``: phrase hash -> letters of the gazetteer classes (``P``, ``L``, ``O``).
     ``lex``: word hash -> majority entity class learnt from training data with a confidence
     bucket, e.g. ``"LOC:9"`` (class, share of entity use in tenths).
+    ``freq``: word hash -> frequency of the normalised word (training text + gazetteer words),
+    used by :func:`segment` to decide whether a leading letter is a proclitic.
     """
 
     gaz: dict[str, str] = field(default_factory=dict)
     lex: dict[str, str] = field(default_factory=dict)
     gaz_max: int = 1
+    freq: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"gaz": dict(sorted(self.gaz.items())), "lex": dict(sorted(self.lex.items())), "gaz_max": self.gaz_max}
+        return {
+            "gaz": dict(sorted(self.gaz.items())),
+            "lex": dict(sorted(self.lex.items())),
+            "freq": dict(sorted(self.freq.items())),
+            "gaz_max": self.gaz_max,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Lexicon":
-        return cls(gaz=dict(data.get("gaz", {})), lex=dict(data.get("lex", {})), gaz_max=int(data.get("gaz_max", 1)))
+        return cls(
+            gaz=dict(data.get("gaz", {})),
+            lex=dict(data.get("lex", {})),
+            gaz_max=int(data.get("gaz_max", 1)),
+            freq={k: int(v) for k, v in data.get("freq", {}).items()},
+        )
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -146,7 +202,25 @@ def read_gazetteers(gaz_dir: str | Path) -> dict[str, str]:
     return {k: "".join(sorted(v)) for k, v in out.items()}
 
 
-def build_label_lexicon(sentences, *, min_count: int = 2) -> dict[str, str]:
+def build_freq(word_lists, gaz_dir: str | Path | None = None, cap: int = 999) -> dict[str, int]:
+    """Frequency lexicon: hash of normalised word -> count (capped), from texts and gazetteer lines."""
+    counts: dict[str, int] = {}
+    for words in word_lists:
+        for w in words:
+            if not is_punct(w):
+                n = normalize(w)
+                counts[n] = counts.get(n, 0) + 1
+    if gaz_dir is not None:
+        for name in GAZ_CLASSES:
+            for line in (Path(gaz_dir) / f"Aligned{name}Gazetteer.txt").read_text(encoding="utf-8").splitlines():
+                for t in line.replace("\ufeff", "").split():
+                    if _ARABIC.search(t):
+                        n = normalize(t)
+                        counts[n] = counts.get(n, 0) + 1
+    return {hkey(k): min(v, cap) for k, v in sorted(counts.items())}
+
+
+def build_label_lexicon(sentences, *, min_count: int = 2, freq: dict[str, int] | None = None) -> dict[str, str]:
     """From (words, tags) pairs: normalised word (key ``n:``) and proclitic-stripped word (key ``r:``)
     -> majority entity class + share of entity use in tenths."""
     counts: dict[str, dict[str, int]] = {}
@@ -156,7 +230,7 @@ def build_label_lexicon(sentences, *, min_count: int = 2) -> dict[str, str]:
                 continue
             n = normalize(w)
             lab = t[2:] if t != "O" else "O"
-            for key in {"n:" + n, "r:" + strip_proclitics(n)[1]}:
+            for key in {"n:" + n, "r:" + segment(n, freq)[1]}:
                 c = counts.setdefault(key, {})
                 c[lab] = c.get(lab, 0) + 1
     out = {}
@@ -174,11 +248,43 @@ def build_label_lexicon(sentences, *, min_count: int = 2) -> dict[str, str]:
     return out
 
 
+# ---------------------------------------------------------------------------- trigger words
+
+# Hand-written cue words (titles, organisation and place heads), written for this project; matched on
+# the normalised word without conjunction/preposition proclitics.
+_TRIGGERS_RAW = {
+    "P": "الرئيس رئيس الرئيسة رئيسة الملك الملكة الأمير الأميرة الشيخ الشيخة السيد السيدة الدكتور الدكتورة "
+         "الوزير وزير الوزيرة وزيرة النائب اللاعب لاعب المدرب مدرب الفنان الفنانة المخرج الكاتب الكاتبة الشاعر "
+         "الممثل الممثلة المطرب المطربة المغني المغنية الحارس المهاجم المدافع الزعيم القائد العقيد اللواء الجنرال "
+         "العميد الرائد المستشار المستشارة الأمين السفير المتحدث الناطق البابا الإمام المرشد الأستاذ المهندس "
+         "المحامي القاضي النجم نجم الروائي الصحفي الكابتن السلطان نظيره نظيرها المفوض المبعوث الموفد قال وقال "
+         "أكد وأكد أضاف وأضاف أعلن صرح الحاكم المحافظ العاهل الجنرال البروفيسور المطران الحاخام آية",
+    "O": "حزب الحزب حركة منظمة جمعية اتحاد الاتحاد مجلس وزارة شركة بنك مصرف جامعة وكالة صحيفة مجلة قناة نادي "
+         "فريق منتخب هيئة مؤسسة لجنة جبهة جيش مركز معهد برلمان محكمة مجموعة تلفزيون إذاعة صندوق المنظمة "
+         "الجمعية المجلس الوزارة الشركة البنك الجامعة الوكالة الصحيفة القناة النادي الفريق المنتخب الهيئة "
+         "المؤسسة اللجنة الجبهة الجيش المركز المعهد البرلمان المحكمة مجموعة الأمم",
+    "L": "مدينة المدينة العاصمة عاصمة محافظة ولاية منطقة المنطقة قرية إقليم الإقليم بلدة جزيرة نهر جبل بحر "
+         "مقاطعة شمال جنوب شرق غرب شمالي جنوبي شرقي غربي مخيم حي شارع ميناء مطار دولة بلاد قطاع الضفة",
+}
+
+
+def _norm_triggers() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for cls, words in _TRIGGERS_RAW.items():
+        for w in words.split():
+            n = normalize(w)
+            out[n] = "".join(sorted(set(out.get(n, "")) | {cls}))
+    return out
+
+
+TRIGGERS = _norm_triggers()
+
+
 # ---------------------------------------------------------------------------- features
 
-def _word_info(word: str) -> dict[str, str]:
+def _word_info(word: str, freq: dict[str, int] | None) -> dict[str, str]:
     n = normalize(word)
-    pre, rest = strip_proclitics(n)
+    pre, rest = segment(n, freq)
     st = strip_article(rest)
     return {"w": word, "n": n, "pre": pre, "rest": rest, "st": st, "al": "1" if rest != st else "0"}
 
@@ -209,8 +315,9 @@ def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int) ->
 def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list[str]]:
     """Features for each word of one sentence. Deterministic, order-stable."""
     lexicon = lexicon or Lexicon()
-    infos = [_word_info(w) for w in words]
+    infos = [_word_info(w, lexicon.freq) for w in words]
     gaz = _gaz_tags(infos, lexicon.gaz, lexicon.gaz_max) if lexicon.gaz else [[] for _ in words]
+    trig = [TRIGGERS.get(info["rest"], "") or TRIGGERS.get(info["n"], "") for info in infos]
     lex = [lexicon.lex.get(hkey("n:" + info["n"])) or lexicon.lex.get(hkey("r:" + info["rest"]), "") for info in infos]
 
     local: list[list[str]] = []
@@ -240,6 +347,8 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
             f.append("punct")
         for g in gaz[i]:
             f.append("gaz=" + g)
+        if trig[i]:
+            f.append("trig=" + trig[i])
         if lex[i]:
             cls, share = lex[i].split(":")
             f.append("lex=" + cls)
@@ -267,9 +376,86 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
                         f.append(f"{d}:punct")
             else:
                 f.append(f"{d}:" + ("BOS" if j < 0 else "EOS"))
+        for d in (-3, -2, -1, 1):
+            j = i + d
+            if 0 <= j < N and trig[j]:
+                f.append(f"{d}:trig=" + trig[j])
         if i > 0:
             f.append("bi-1=" + infos[i - 1]["st"] + "|" + infos[i]["st"])
         if i + 1 < N:
             f.append("bi+1=" + infos[i]["st"] + "|" + infos[i + 1]["st"])
         feats.append(f)
     return feats
+
+
+# ---------------------------------------------------------------------------- second pass (stacking)
+
+STACK_WINDOW = 10  # sentences on each side whose first-pass tags inform the second pass
+
+
+def _ctx_key(word: str, freq: dict[str, int] | None) -> str:
+    if is_punct(word) or _DIGIT.search(word):
+        return ""
+    rest = segment(normalize(word), freq)[1]
+    return rest if len(rest) >= 2 else ""
+
+
+def sentence_memory(words: list[str], tags: list[str], freq: dict[str, int] | None) -> dict[str, dict[str, int]]:
+    """First-pass evidence of one sentence: word key -> {type or "O": count}."""
+    mem: dict[str, dict[str, int]] = {}
+    for w, t in zip(words, tags):
+        k = _ctx_key(w, freq)
+        if k:
+            c = mem.setdefault(k, {})
+            lab = t[2:] if t != "O" else "O"
+            c[lab] = c.get(lab, 0) + 1
+    return mem
+
+
+def document_contexts(sentences: list[list[str]], tags: list[list[str]], freq: dict[str, int] | None,
+                      window: int = STACK_WINDOW) -> list[dict[str, dict[str, int]]]:
+    """For each sentence, the merged first-pass evidence of the other sentences within ``window``."""
+    mems = [sentence_memory(w, t, freq) for w, t in zip(sentences, tags)]
+    out = []
+    for i in range(len(sentences)):
+        merged: dict[str, dict[str, int]] = {}
+        for j in range(max(0, i - window), min(len(sentences), i + window + 1)):
+            if j == i:
+                continue
+            for k, c in mems[j].items():
+                m = merged.setdefault(k, {})
+                for lab, n in c.items():
+                    m[lab] = m.get(lab, 0) + n
+        out.append(merged)
+    return out
+
+
+def _ctx_feats(c: dict[str, int] | None, prefix: str) -> list[str]:
+    if not c:
+        return []
+    ents = {k: v for k, v in c.items() if k != "O"}
+    if not ents:
+        return [prefix + "doc=O"]
+    best = max(sorted(ents), key=lambda k: ents[k])
+    share = sum(ents.values()) / sum(c.values())
+    return [prefix + "doc=" + best, prefix + f"docs={best}{min(int(share * 4), 3)}"]
+
+
+def stack_features(words: list[str], first: list[str], ctx: dict[str, dict[str, int]],
+                   freq: dict[str, int] | None) -> list[list[str]]:
+    """Extra second-pass features: first-pass tags (±1) and document evidence for the word (±1)."""
+    keys = [_ctx_key(w, freq) for w in words]
+    N = len(words)
+    out = []
+    for i in range(N):
+        f = ["t0=" + first[i]]
+        f.append("t-1=" + (first[i - 1] if i > 0 else "BOS"))
+        f.append("t+1=" + (first[i + 1] if i + 1 < N else "EOS"))
+        f.append("t-1|t0=" + (first[i - 1] if i > 0 else "BOS") + "|" + first[i])
+        f += _ctx_feats(ctx.get(keys[i]) if keys[i] else None, "")
+        if i > 0 and keys[i - 1]:
+            f += _ctx_feats(ctx.get(keys[i - 1]), "-1:")
+        if i + 1 < N and keys[i + 1]:
+            f += _ctx_feats(ctx.get(keys[i + 1]), "+1:")
+        out.append(f)
+    return out

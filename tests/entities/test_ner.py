@@ -195,9 +195,9 @@ class _FakeTagger:
         self.table = table
         self.seen = []
 
-    def tag(self, words):
-        self.seen.append(list(words))
-        return [self.table.get(w, "O") for w in words]
+    def tag_sents(self, sentences):
+        self.seen.extend(list(w) for w in sentences)
+        return [[self.table.get(w, "O") for w in words] for words in sentences]
 
 
 def test_component_drops_prefix_keeps_article(tmp_path):
