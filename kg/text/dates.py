@@ -164,14 +164,14 @@ def _patterns() -> _Patterns:
         # month [year]: أيلول عام 2023 ; في أبريل/ نيسان عام 2019 ; سبتمبر الماضي
         ("my", rf"{_LB}(?:(?P<shahr>شهر){ws})?(?P<m>{M}){pair('m2')}{year}(?:{ws}(?P<dir>{DIR}))?{_B}"),
         # Hijri: 15 رمضان 1445 هـ ; ربيع الأول 1446هـ ; 1445 هـ
-        ("hijri", rf"(?<![\w\d]){wdpre}(?:(?P<d>[0-3]?\d)(?!\d){ws}(?:من{ws})?)?(?P<hm>{H}){os_},?{os_}"
+        ("hijri", rf"(?<![\w\d]){wdpre}(?:(?:(?P<d>[0-3]?\d)(?!\d)|(?P<od>{ORD})){ws}(?:من{ws})?)?(?P<hm>{H}){os_},?{os_}"
                   rf"(?:(?:سنه|عام|لعام){ws})?(?P<y>\d{{3,4}})(?!\d){os_}ه{_B}"),
         ("hijri_y", rf"(?<![\w\d])(?:(?:{YW}){ws})?(?P<y>1[2-5]\d\d)(?!\d){os_}ه{_B}"),
         # numeric
         ("iso", rf"(?<![\w\d/.-])(?P<y>[12]\d\d\d)(?P<sep>[-/.])(?P<mo>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)(?![\d]|[-/.]\d)"),
         ("dmy_num", rf"(?<![\w\d/.-])(?P<d>[0-3]?\d)(?P<sep>[-/.])(?P<mo>[01]?\d)(?P=sep)(?P<y>[12]\d\d\d|\d\d)(?![\d]|[-/.]\d)"),
         # years: عام 2019 ; في 2019 ; منذ عام 2019
-        ("year", rf"(?<![\w\d])(?:(?P<pre>{PREP}){ws})?(?P<s>(?:(?P<yw>{YW}){ws})?(?P<y>\d{{4}}))(?!\d)(?:{os_}م{_B})?(?![\w/.-]\d|{os_}ه{_B})"),
+        ("year", rf"{_LB}(?:(?P<pre>{PREP}){ws})?(?P<s>(?:(?P<yw>{YW}){ws})?(?P<y>\d{{4}}))(?!\d)(?:{os_}م{_B})?(?![\w/.-]\d|{os_}ه{_B})"),
         # relative
         ("relday", rf"(?<!\w)(?P<rd>{RELD})(?:{os_},?{ws}(?P<wd>{WD}))?{_B}"),
         ("weekday", rf"{_LB}(?:يوم{ws})?(?P<wd>{WD})(?:{ws}(?P<dir>{DIR}))?{_B}"),
@@ -255,9 +255,9 @@ def _resolve(name: str, m: re.Match, anchor, v: _Vocab):
             d = int(gd["d"])
         elif gd.get("od"):
             d = v.ordinal.get(" ".join(gd["od"].split()))
-        if name == "my" and mname in v.month_ctx and not (gd.get("shahr") or m2 or gd.get("y") or gd.get("ryw")):
-            return None
-        if name == "my" and mname in v.month_ctx and not (gd.get("shahr") or m2) and gd.get("y") is None:
+        if name == "my" and mname in v.month_ctx and not (
+            gd.get("shahr") or m2 or gd.get("y") or gd.get("ryw") or gd.get("ythis") or gd.get("dir")
+        ):
             return None
         y, kind = None, "absolute"
         if gd.get("y"):
@@ -401,10 +401,10 @@ def _hijri(gd: dict, v: _Vocab):
         hm = v.hijri[" ".join(gd["hm"].split())]
     else:
         hm = None
-    d = int(gd["d"]) if gd.get("d") else None
+    d = int(gd["d"]) if gd.get("d") else (v.ordinal.get(" ".join(gd["od"].split())) if gd.get("od") else None)
     try:
         if hm is None:
-            g = Hijri(y, 6, 15).to_gregorian()
+            g = Hijri(y, 7, 1).to_gregorian()  # middle of the Hijri year
             return (_iso(g.year), "year", "hijri", None)
         if d is None:
             g = Hijri(y, hm, 15).to_gregorian()
