@@ -28,7 +28,6 @@ from kg.relations.lexicon import TriggerLexicon
 from kg.text.dates import find_dates
 from kg.text.read import Document
 from kg.text.segment import split_sentences
-from kg.text.normalize import normalize
 
 
 
@@ -70,10 +69,14 @@ def make_gazetteer(nlp: Language, name: str, kb_dir: str | None):
 @Language.factory("kg_linker", default_config={"kb_dir": None, "use_ner": True})
 def make_linker(nlp: Language, name: str, kb_dir: str | None, use_ner: bool):
     linker = EntityLinker(get_kb(kb_dir), use_ner=use_ner)
+    place_words = frozenset(
+        tok.norm_ for ref in load_references() if ref["kind"] == "place_preposition"
+        for tok in nlp.tokenizer(ref["text"]) if tok._.clitic in ("", "prefix")
+    )
 
     def link(doc: Doc) -> Doc:
         doc.user_data["kg_kb"] = linker.kb
-        doc.user_data["kg_place_words"] = _place_words(nlp)
+        doc.user_data["kg_place_words"] = place_words
         linker(doc)
         doc._.mentions = sorted(doc._.mentions + find_agreements(doc), key=lambda m: (m.start, m.end))
         return doc
@@ -86,15 +89,6 @@ def make_relations(nlp: Language, name: str):
     return RelationExtractor(TriggerLexicon(nlp))
 
 
-@lru_cache(maxsize=1)
-def _place_words_cached(key: int) -> frozenset[str]:
-    return frozenset(normalize(r["text"]) for r in load_references() if r["kind"] == "place_preposition")
-
-
-def _place_words(nlp: Language) -> frozenset[str]:
-    return _place_words_cached(0)
-
-
 # ------------------------------------------------------------------ loading
 def load_pipeline(*, ner: str = "crf", kb_dir: str | None = None) -> Language:
     """Build the Rawabit pipeline.
@@ -103,10 +97,10 @@ def load_pipeline(*, ner: str = "crf", kb_dir: str | None = None) -> Language:
     (CAMeL Tools' BERT NER, needs ``pip install 'rawabit[camel]'``) or ``"none"`` (KB only).
     """
     register_extensions()
-    from kg.text.tokenizer import ArabicTokenizer, load_lexicon
+    from kg.text.tokenizer import ArabicTokenizer
 
     nlp = spacy.blank("ar")
-    nlp.tokenizer = ArabicTokenizer(nlp.vocab, load_lexicon(kb_dir=kb_dir))
+    nlp.tokenizer = ArabicTokenizer(nlp.vocab)
     nlp.add_pipe("kg_text")
     if ner == "crf":
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from kg.entities.linker import mint_id
+from kg.entities.linker import display_text, mint_id
 from kg.entities.model import Mention
 from kg.text.normalize import normalize
 
@@ -25,9 +25,11 @@ def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
     """Agreement mentions; strong heads need ``min_words`` words after the head, weak ones are kept
     only when the relation stage asks (``strong_only=False`` through :func:`agreement_at`)."""
     out: list[Mention] = []
-    for span in doc.spans.get("kb", []):
-        if span.label_ != "agreement_head":
+    covered = -1
+    for span in doc.spans.get("kb", []):  # sorted by start, longest first
+        if span.label_ != "agreement_head" or span.start < covered:
             continue
+        covered = span.end
         head = normalize(span.text).removeprefix("ال")
         if not any(head == h or head == h.removeprefix("ال") for h in STRONG_HEADS):
             continue
@@ -66,7 +68,7 @@ def _mention(doc: Doc, start: int, end: int) -> Mention | None:
         return None
     span = doc[start:end]
     text = span.text.strip()
-    return Mention(span.start_char, span.start_char + len(text), text, [mint_id("AGREEMENT", text)], "AGREEMENT", "agreement", 0.7)
+    return Mention(span.start_char, span.start_char + len(text), display_text(span), [mint_id("AGREEMENT", display_text(span))], "AGREEMENT", "agreement", 0.7)
 
 
 def _corefer(mentions: list[Mention]) -> list[Mention]:

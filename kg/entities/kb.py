@@ -126,6 +126,19 @@ class KnowledgeBase:
                     out.append(pid)
         return out
 
+    def states_starting_with(self, prefix: str) -> list[str]:
+        """States one of whose multi-word names starts with the (normalized) words ``prefix``."""
+        out = []
+        for ent in self.entities.values():
+            if ent.type != "STATE":
+                continue
+            for name in [ent.label_ar, *ent.aliases_ar]:
+                words = normalize(name).split()
+                if len(words) > len(prefix.split()) and " ".join(words[: len(prefix.split())]) == prefix:
+                    out.append(ent.id)
+                    break
+        return sorted(out)
+
     def holders(self, role: str, of: str | None, date: str | None) -> list[str]:
         """People who held ``role`` of ``of`` at ``date`` (any time when date is None)."""
         return sorted(e.id for e in self.entities.values() if e.type == "PERSON" and e.holds(role, of, date))

@@ -84,7 +84,7 @@ class EntityLinker:
                 if m:
                     mentions.append(m)
             elif kind == "nisba":
-                mentions.append(Mention(span.start_char, span.end_char, span.text, [span.kb_id_], "STATE", "nisba", 0.6))
+                mentions.append(Mention(span.start_char, span.end_char, display_text(span), [span.kb_id_], "STATE", "nisba", 0.6))
             if mentions and mentions[-1].type == "PERSON" and mentions[-1].method not in ("plural",):
                 for eid in mentions[-1].entity_ids:
                     named.setdefault(eid, "PERSON")
@@ -108,9 +108,12 @@ class EntityLinker:
         cands: list[Span] = list(doc.spans.get("kb", []))
         if self.use_ner:
             for s in doc.spans.get("ner", []):
-                if s.label_ in _NER_TYPES:
-                    cands.append(Span(doc, s.start, s.end, label="ner", kb_id=s.label_))
-        cands.sort(key=lambda s: (-(s.end_char - s.start_char), _KIND_RANK.get(s.label_, 9) if s.label_ != "ner" else 2.5, s.start))
+                start = s.start
+                while start < s.end and (doc[start].norm_ in _FILLER or getattr(doc[start]._, "clitic", "") == "article" and start + 1 < s.end and doc[start + 1].norm_ in _FILLER_STEMS):
+                    start += 1
+                if s.label_ in _NER_TYPES and start < s.end:
+                    cands.append(Span(doc, start, s.end, label="ner", kb_id=s.label_))
+        cands.sort(key=lambda s: (s.label_ == "ner", -(s.end_char - s.start_char), _KIND_RANK.get(s.label_, 9), s.start))
         taken = [False] * len(doc)
         chosen: list[Span] = []
         for s in cands:
@@ -128,7 +131,7 @@ class EntityLinker:
 
     # ------------------------------------------------------------------ rules
     def _candidates(self, span: Span) -> list[str]:
-        return [a.entity_id for a in self.kb.lookup(span.text)] or [span.kb_id_]
+        return [a.entity_id for a in self.kb.lookup(display_text(span))] or [span.kb_id_]
 
     def _name(self, doc: Doc, span: Span, named: dict[str, str]) -> Mention | None:
         ids = [e for e in dict.fromkeys(self._candidates(span)) if e in self.kb]
@@ -142,10 +145,10 @@ class EntityLinker:
         if ent.type == "PLACE" and ent.capital_of and not _after_place_word(doc, span):
             eid, etype, method = ent.capital_of, "STATE", "metonymy"
         score = 1.0 if len(ids) == 1 else 0.8
-        return Mention(span.start_char, span.end_char, span.text, [eid], etype, method, score)
+        return Mention(span.start_char, span.end_char, display_text(span), [eid], etype, method, score)
 
     def _short(self, doc: Doc, span: Span, named: dict[str, str]) -> Mention | None:
-        ids = [a.entity_id for a in self.kb.lookup(span.text) if a.kind in ("short", "label", "alias")]
+        ids = [a.entity_id for a in self.kb.lookup(display_text(span)) if a.kind in ("short", "label", "alias")]
         ids = list(dict.fromkeys(ids))
         in_doc = [e for e in ids if e in named]
         if in_doc:
@@ -154,11 +157,11 @@ class EntityLinker:
             eid, score = ids[0], 0.7
         else:
             return None
-        return Mention(span.start_char, span.end_char, span.text, [eid], self.kb[eid].type, "short-form", score)
+        return Mention(span.start_char, span.end_char, display_text(span), [eid], self.kb[eid].type, "short-form", score)
 
     def _ner(self, doc: Doc, span: Span, named: dict[str, str], people: list[_Person]) -> Mention | None:
         etype = _NER_TYPES[span.kb_id_]
-        text = span.text
+        text = display_text(span)
         if etype == "PERSON":
             # a surname or a spelling variant of someone already named in this document
             for p in people:
@@ -169,11 +172,30 @@ class EntityLinker:
                 return Mention(span.start_char, span.end_char, text, fuzzy, "PERSON", "kb-translit", 0.75)
             if len(normalize(text).split()) < 2:
                 return None  # a lone unknown word is too weak to mint a person
-        elif etype == "PLACE":
+        elif etype in ("PLACE", "STATE"):
             hits = [a.entity_id for a in self.kb.lookup(text)]
             if hits:
                 return None  # the gazetteer already had its chance; an odd partial match is noise
+            state = self._short_state(text, named)
+            if state:
+                return Mention(span.start_char, span.end_char, text, [state], "STATE", "kb-partial", 0.7)
         return Mention(span.start_char, span.end_char, text, [mint_id(etype, text)], etype, "ner", 0.6)
+
+    def _is_person_span(self, span: Span) -> bool:
+        if span.label_ == "ner":
+            return _NER_TYPES.get(span.kb_id_) == "PERSON"
+        if span.label_ in ("label", "alias", "short"):
+            return span.kb_id_ in self.kb and self.kb[span.kb_id_].type == "PERSON"
+        return False
+
+    def _short_state(self, text: str, named: dict[str, str]) -> str | None:
+        """«كوريا» after «كوريا الشمالية» was named: the first word(s) of a state's name."""
+        norm = normalize(text)
+        states = self.kb.states_starting_with(norm)
+        in_doc = [s for s in states if s in named]
+        if len(in_doc) == 1:
+            return in_doc[0]
+        return states[0] if len(states) == 1 else None
 
     def _title(self, doc, spans, i, named, mentions, date):
         """A role title: apposition (position of the next person) or a reference to the office holder."""
@@ -182,7 +204,7 @@ class EntityLinker:
         j = i + 1
         of: str | None = None
         # the office's complement: a nisba (الروسي), a state/party/org name (الاتحاد الروسي، لحزب العمل)
-        while j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2:
+        while j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= (1 if of is None else 0):
             s = spans[j]
             if s.label_ == "nisba" and of is None:
                 of = s.kb_id_
@@ -201,11 +223,12 @@ class EntityLinker:
             break
         consumed = j - i
         # apposition: a person right after the title
-        if j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and spans[j].label_ in ("label", "alias", "short", "ner"):
+        if (j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and self._is_person_span(spans[j])
+                and not _coordinated(doc, spans[j - 1], spans[j]) and not _governed(doc, spans[j - 1], spans[j])):
             return consumed, None, {"role": role, "of": of, "at": spans[j].start_char, "title_start": role_span.start_char, "title": doc.text[role_span.start_char:spans[j - 1].end_char]}
         # apposition after a person: "كيم، الأمين العام لحزب العمل"
         prev = mentions[-1] if mentions else None
-        if prev and prev.type == "PERSON" and doc.text[prev.end:role_span.start_char].strip() in ("،", ","):
+        if prev and prev.type == "PERSON" and doc.text[prev.end:role_span.start_char].strip() in ("،", ",", ""):
             return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc.text[role_span.start_char:spans[j - 1].end_char]}
         # a bare title: resolve to the office holder
         holder = self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
@@ -215,10 +238,19 @@ class EntityLinker:
         return consumed, None, None
 
     def _holder(self, role, of, named, date, *, counterpart=False) -> str | None:
+        """The person holding ``role`` of ``of``: someone named in the document first, else the KB."""
         if of is None:
             return None
         state = self.kb.state_of(of) or of
-        in_doc = [e for e, t in named.items() if t == "PERSON" and e in self.kb and (self.kb[e].country == state or any(p.get("of") == of for p in self.kb[e].positions))]
+        head = counterpart or (role in self.kb.roles and self.kb.roles[role].head_of_state) or role is None
+
+        def fits(e: str) -> bool:
+            ent = self.kb[e]
+            if any(p.get("of") == of and (role is None or p.get("role") == role) for p in ent.positions):
+                return True
+            return head and ent.country == state and self.kb.entities[of].type == "STATE" and self._leads(ent, state)
+
+        in_doc = [e for e, t in named.items() if t == "PERSON" and e in self.kb and fits(e)]
         if role and not counterpart:
             holders = self.kb.holders(role, of, date)
             for h in holders:
@@ -231,6 +263,11 @@ class EntityLinker:
             current = [h for h in holders if any(p.get("end") is None and p.get("role") == role for p in self.kb[h].positions)]
             return current[0] if len(current) == 1 else None
         return in_doc[-1] if in_doc else None
+
+    def _leads(self, ent, state: str) -> bool:
+        """Has this person held a head-of-state or head-of-government office of ``state``?"""
+        heads = {r.id for r in self.kb.roles.values() if r.head_of_state}
+        return any(p.get("of") == state and p.get("role") in heads for p in ent.positions) or not ent.positions
 
     def _plural(self, doc, span, spans, i, named, mentions, date) -> Mention | None:
         """الزعيمان [الكوري والروسي] → the two leaders just named (or named by the adjectives)."""
@@ -287,13 +324,28 @@ def _gap(doc: Doc, a: Span, b: Span) -> int:
     return n
 
 
+_FILLER_STEMS = {normalize(w) for w in ("رفيق", "رفيقة", "سيد", "سيدة", "محترم", "شيخ", "دكتور")}
 _FILLER = {normalize(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "حينها", "حينذاك", "آنذاك", "الحالي", "السابق", "الشيخ", "الدكتور")}
+
+
+def _governed(doc: Doc, a: Span, b: Span) -> bool:
+    """A preposition between a title and a name: «رئيس … بالرفيق X» — X is not in apposition."""
+    return any(getattr(t._, "clitic", "") == "prefix" and t.norm_ in ("ب", "ل", "ك") for t in doc[a.end:b.start]) or any(
+        t.norm_ in _PREPOSITION_WORDS for t in doc[a.end:b.start])
+
+
+_PREPOSITION_WORDS = {normalize(w) for w in ("مع", "من", "إلى", "الى", "على", "عن", "بين", "لدى")}
+
+
+def _coordinated(doc: Doc, a: Span, b: Span) -> bool:
+    """A «و» between two spans: «… للاتحاد الروسي وألكسندر …» is a list, not an apposition."""
+    return any(t.norm_ == "و" and getattr(t._, "clitic", "") == "prefix" for t in doc[a.end:b.start])
 
 
 def _after_place_word(doc: Doc, span: Span) -> bool:
     place_words = doc.user_data.get("kg_place_words", frozenset())
     k = span.start - 1
-    while k >= 0 and getattr(doc[k]._, "clitic", "") in ("prefix", "article") and doc[k].norm_ not in place_words:
+    while k >= 0 and getattr(doc[k]._, "clitic", "") in ("prefix", "article", "suffix") and doc[k].norm_ not in place_words:
         k -= 1
     return k >= 0 and doc[k].norm_ in place_words
 
@@ -319,6 +371,15 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
             seen.add((m.start, m.end))
             out.append(m)
     return out
+
+
+def display_text(span: Span) -> str:
+    """The span's text, with an article assimilated after ل restored («للاتحاد» → «الاتحاد»)."""
+    text = span.text.strip()
+    first = span[0]
+    if getattr(first._, "clitic", "") == "article" and first.text == "ل":
+        return "ا" + text
+    return text
 
 
 def mint_id(etype: str, text: str) -> str:

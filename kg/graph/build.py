@@ -57,7 +57,7 @@ def build_graph(analyses: Iterable[DocumentAnalysis], kb: KnowledgeBase, *, min_
             ev.place = rename.get(ev.place, ev.place) if ev.place else None
             if ev.confidence >= min_confidence:
                 events.append(ev)
-    events = merge_document_events(sorted(events, key=lambda e: (e.evidence[0].doc, e.evidence[0].start, e.type)))
+    events = merge_document_events(sorted(events, key=lambda e: (e.evidence[0].doc, e.evidence[0].start, e.type)), within_document=False)
 
     positions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for a in analyses:

@@ -25,10 +25,13 @@ PREPOSITIONS[_N("فى")] = _N("في")
 _TO = {_N("إلى"), _N("ل")}
 _WITH = {_N("ب"), _N("مع")}
 _RELATIVES = {_N(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللذان", "اللتين", "اللاتي")}
-_SKIP = {_N(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "المحترمة", "القائد", "حينها", "رسميا", "أيضا")}
+_PLURAL_RELATIVES = {_N(w) for w in ("الذين", "اللذين", "اللذان", "اللتين", "اللاتي")}
+_SKIP_WORDS = ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "المحترمة", "القائد", "حينها", "رسميا", "أيضا", "الشيخ", "الدكتور")
+_SKIP = {_N(w) for w in _SKIP_WORDS} | {_N(w).removeprefix("ال") for w in _SKIP_WORDS}
 _PARAGRAPH_RE = re.compile(r"\n[ \t\u00a0]*\n")
 _AGENT_TYPES = {"PERSON"}
 _DEST_TYPES = {"STATE", "PLACE"}
+_CURRENT_IN_RE = re.compile(r"(الحالي|الجاري)\s*$")
 _CURRENT_RE = re.compile(r"^\s*(?:/\s*\S+\s*)?(الحالي|الجاري)")
 
 
@@ -73,7 +76,9 @@ class RelationExtractor:
         state = _State()
         home = self._home_state(doc, mentions)
         events: list[Event] = []
+        body_started = False
         for s_start, s_end in doc.user_data.get("kg_sentences", [(0, len(doc.text))]):
+            body_started = body_started or not _is_headline(doc.text, s_start, s_end, False)
             s_units = [u for u in units if s_start <= u.mention.start < s_end]
             s_trigs = [t for t in triggers if s_start <= doc[t.start].idx < s_end]
             for u in s_units:
@@ -87,13 +92,15 @@ class RelationExtractor:
                 if ev is None:
                     continue
                 ev.status = _status(doc, trig, cues, self.lexicon.future_prefixes())
-                ev.date = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
+                ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
+                if _is_headline(doc.text, s_start, s_end, body_started):
+                    ev.date_source = "headline"
                 ev.place = ev.place or self._place(doc, trig, s_units, next_start)
                 sentence = doc.text[s_start:s_end]
                 ev.evidence = [Evidence(doc_id, s_start, s_end, sentence, f"rules:{trig.type}:{trig.pos}", ev.confidence, trig.text)]
                 events.append(ev)
             self._advance_narrative(dates, s_start, s_end, state)
-        return merge_document_events(events)
+        return merge_document_events(_fold_headlines(events, doc_date))
 
     # ----------------------------------------------------------------- units
     def _units(self, doc: Doc, mentions: list[Mention]) -> list[_Unit]:
@@ -105,8 +112,10 @@ class RelationExtractor:
                 continue
             np_char = title_start.get(m.start, m.start)
             np_span = doc.char_span(np_char, m.end, alignment_mode="expand") or span
-            units.append(_Unit(m, span.start, span.end, np_span.start, _governor(doc, np_span.start)))
-        return sorted(units, key=lambda u: u.tok_start)
+            units.append(_Unit(m, span.start, span.end, np_span.start, governor(doc, np_span.start)))
+        units.sort(key=lambda u: u.tok_start)
+        # «زعيم كوريا الشمالية كيم جونغ أون»: the state inside the title belongs to the person
+        return [u for u in units if not any(o is not u and o.np_start <= u.tok_start and u.tok_end <= o.tok_start for o in units)]
 
     def _home_state(self, doc: Doc, mentions: list[Mention]) -> str | None:
         """«بلادنا» names the country of the document's main actor."""
@@ -126,7 +135,12 @@ class RelationExtractor:
         before = [u for u in units if u.tok_end <= trig.start and (prev_end is None or u.tok_start >= prev_end)]
         after = [u for u in units if u.np_start >= trig.end and (next_start is None or u.tok_start < next_start)]
         all_before = [u for u in units if u.tok_end <= trig.start]
-        subject, explicit = self._subject(doc, trig, before, after, all_before, state, events)
+        subject, how = self._subject(doc, trig, before, after, all_before, state, events)
+        relatives = how.startswith("relative:")
+        if relatives and how == "relative:plural":
+            antecedents = self._plural_antecedents(doc, trig, all_before)
+        else:
+            antecedents = []
         etype = trig.type
         conf = 0.85 if trig.pos.startswith("verb") else 0.7
         if etype in ("met", "phone_call"):
@@ -141,9 +155,10 @@ class RelationExtractor:
             ev = Event(etype, agents, confidence=conf)
         elif etype == "visited":
             dests = self._destinations(doc, trig, after, home)
-            if not subject or not dests:
+            visitors = antecedents or ([subject] if subject else [])
+            if not visitors or not dests or _possessive_plural(doc, trig):
                 return None
-            ev = Event("visited", [subject], dests, confidence=conf)
+            ev = Event("visited", visitors, dests, confidence=conf)
         elif etype == "signed":
             agreements = [u.mention.entity_id for u in after if u.mention.type == "AGREEMENT"][:1]
             signers = [subject] if subject else []
@@ -173,51 +188,66 @@ class RelationExtractor:
             return None  # attendance is extracted in a later version; never guess participants
         else:
             return None
-        if explicit and ev.agents:
+        if how == "explicit" and ev.agents:
             state.topic = ev.agents[0]
         for m_units in (before, after):
             for u in m_units:
                 ev.confidence = min(ev.confidence, 0.5 + u.mention.score / 2) if u.mention.entity_id in ev.agents + ev.targets else ev.confidence
         return ev
 
-    def _subject(self, doc, trig, before, after, all_before, state, events) -> tuple[str | None, bool]:
-        """Who does it: relative antecedent, VSO subject, SVO subject, possessive, or the topic."""
+    def _subject(self, doc, trig, before, after, all_before, state, events) -> tuple[str | None, str]:
+        """Who does it, and how we know: relative antecedent, VSO/SVO subject, or the topic."""
         # relative clause: «… ميدفيديف، رئيس حزب … الذي قام بزيارة»
         k = trig.start - 1
         while k >= 0 and k >= trig.start - 3:
             if doc[k].norm_ in _RELATIVES:
                 antecedents = [u for u in all_before if u.tok_end <= k and u.mention.type in _AGENT_TYPES]
-                if antecedents:
-                    return antecedents[-1].mention.entity_id, True
-                break
+                if antecedents and _uncovered_words(doc, antecedents[-1].tok_end, k) <= 1:
+                    kind = "relative:plural" if doc[k].norm_ in _PLURAL_RELATIVES else "relative:single"
+                    return antecedents[-1].mention.entity_id, kind
+                return None, "none"
             k -= 1
         if trig.pos != "noun":
             # VSO: the first person right after the verb with no preposition
             for u in after[:2]:
                 if u.mention.type in _AGENT_TYPES and u.gov is None and u.np_start - trig.end <= 2:
-                    return u.mention.entity_id, True
+                    return u.mention.entity_id, "explicit"
             # SVO: a person before the verb in the same clause
             for u in reversed(before):
                 if u.mention.type in _AGENT_TYPES and u.gov is None and u.mention.method != "plural":
-                    return u.mention.entity_id, True
+                    return u.mention.entity_id, "explicit"
             for u in before:
                 if u.mention.method == "plural" and u.gov is None:
-                    return u.mention.entity_id, True
+                    return u.mention.entity_id, "explicit"
         else:
-            # noun trigger: genitive agent right after («زيارة القائد كيم»), or «قام X بزيارة»
-            for u in after[:1]:
+            # noun trigger: genitive agent right after («زيارة القائد كيم»), or «قام X بزيارة»;
+            # with a possessive pronoun («لقائه») the pronoun is the agent and what follows the object
+            for u in ([] if _possessive(doc, trig) else after[:1]):
                 if u.mention.type in _AGENT_TYPES and u.gov is None and u.np_start - trig.end <= 1:
-                    return u.mention.entity_id, True
+                    return u.mention.entity_id, "explicit"
             for u in reversed(before):
                 if u.mention.type in _AGENT_TYPES and u.gov is None:
-                    return u.mention.entity_id, True
+                    return u.mention.entity_id, "explicit"
             if _possessive_plural(doc, trig):
-                return None, False
+                return None, "none"
         if state.topic:
-            return state.topic, False
+            return state.topic, "topic"
         if state.counts:
-            return sorted(state.counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0], False
-        return None, False
+            return sorted(state.counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0], "topic"
+        return None, "none"
+
+    def _plural_antecedents(self, doc, trig, all_before) -> list[str]:
+        """«… بالرفيق X … والرفيق Y … الذين قاموا بزيارة»: every person of the list before «الذين»."""
+        k = trig.start - 1
+        while k >= 0 and doc[k].norm_ not in _RELATIVES:
+            k -= 1
+        chain: list[str] = []
+        units = [u for u in all_before if u.tok_end <= k and u.mention.type in _AGENT_TYPES]
+        for u in reversed(units):
+            chain.append(u.mention.entity_id)
+            if u.gov not in ("و",):
+                break
+        return list(dict.fromkeys(reversed(chain)))
 
     def _companions(self, doc, trig, after, subject, before) -> list[str]:
         """Other participants: «ب/مع X و Y», «استقبل X Y», «بين X و Y», plural references."""
@@ -225,22 +255,35 @@ class RelationExtractor:
         for u in before:
             if u.mention.method == "plural" and u.gov in (None, _N("بين")):
                 out.extend(u.mention.entity_ids)
+        noun = trig.pos == "noun"
         for u in after:
             m = u.mention
             if m.type not in _AGENT_TYPES:
                 continue
             if _relative_between(doc, trig.end, u.np_start):
                 break
-            if u.gov in _WITH or u.gov == _N("بين") or u.gov == "و" or (u.gov is None and (not subject or m.entity_id != subject)) or m.method == "plural":
+            direct = u.gov is None and _possessive(doc, trig) and _uncovered_words(doc, trig.end, u.np_start) <= 1
+            if noun and not (u.gov in _WITH or u.gov == _N("بين") or (u.gov == "و" and out) or m.method == "plural" or direct):
+                continue
+            bare_ok = u.gov is None and m.entity_id != subject and _uncovered_words(doc, trig.end, u.np_start) <= 1
+            if u.gov in _WITH or u.gov == _N("بين") or (u.gov == "و" and out) or bare_ok or m.method == "plural":
                 out.extend(e for e in m.entity_ids if e != subject or m.method == "plural")
         return [e for e in dict.fromkeys(out)]
 
     def _destinations(self, doc, trig, after, home) -> list[str]:
         kb = doc.user_data.get("kg_kb")
+        home_at = None
+        if home:
+            for span in doc.spans.get("kb", []):
+                if span.label_ == "home_state" and span.start >= trig.end and _uncovered_words(doc, trig.end, span.start) <= 3:
+                    home_at = span.start
+                    break
         for u in after:
             m = u.mention
-            if _relative_between(doc, trig.end, u.np_start):
+            if _relative_between(doc, trig.end, u.np_start) or _uncovered_words(doc, trig.end, u.np_start) > 3:
                 break
+            if home_at is not None and home_at < u.np_start:
+                return [home]
             if m.type in _DEST_TYPES and (u.gov in _TO or u.gov is None or u.gov == _N("على")):
                 dests = [m.entity_id]
                 if m.type == "PLACE" and kb is not None and m.entity_id in kb:
@@ -248,12 +291,7 @@ class RelationExtractor:
                     if st and st not in dests:
                         dests.append(st)
                 return dests
-        # «زار بلادنا»
-        if home:
-            for span in doc.spans.get("kb", []):
-                if span.label_ == "home_state" and trig.end <= span.start <= trig.end + 6:
-                    return [home]
-        return []
+        return [home] if home_at is not None else []
 
     def _place(self, doc, trig, units, next_start) -> str | None:
         for u in units:
@@ -262,7 +300,8 @@ class RelationExtractor:
         return None
 
     # ------------------------------------------------------------------- dates
-    def _date(self, doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date) -> str | None:
+    def _date(self, doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date) -> tuple[str | None, str]:
+        """The date governing the clause, else the paragraph's, else the story's, else the document's."""
         t_char = doc[trig.start].idx
         lo = doc[prev_end].idx if prev_end is not None and prev_end < len(doc) else s_start
         hi = doc[next_start].idx if next_start is not None and next_start < len(doc) else s_end
@@ -271,16 +310,21 @@ class RelationExtractor:
         pick = in_clause or in_sentence
         if pick:
             d = min(pick, key=lambda d: abs(d.start - t_char))
+            if not d.value:  # «الأحد الماضي» in a document without a date
+                return doc_date, "document"
             ref = _reference_before(dates, d.start) or state.narrative_date
-            return _inherit(d.value, ref)
+            return _refine(_inherit(d.value, ref), d, in_clause, ref), "text"
         para_start = max([p for p in paragraphs if p <= s_start], default=0)
-        earlier = [d for d in dates if para_start <= d.start < s_start]
+        earlier = [d for d in dates if para_start <= d.start < s_start and d.value]
         if earlier:
             d = earlier[-1]
-            return _inherit(d.value, _reference_before(dates, d.start) or state.narrative_date)
+            ref = _reference_before(dates, d.start) or state.narrative_date
+            return _refine(_inherit(d.value, ref), d, earlier, ref), "context"
+        if doc_date:
+            return doc_date, "document"
         if state.narrative_date:
-            return state.narrative_date[:7]
-        return doc_date
+            return state.narrative_date[:7], "context"
+        return None, "document"
 
     def _advance_narrative(self, dates, s_start, s_end, state: _State) -> None:
         for d in dates:
@@ -291,7 +335,7 @@ class RelationExtractor:
 
 
 # ---------------------------------------------------------------------- helpers
-def _governor(doc: Doc, tok: int) -> str | None:
+def governor(doc: Doc, tok: int) -> str | None:
     """The preposition (or coordination و) governing the noun phrase starting at ``tok``."""
     k = tok - 1
     while k >= 0:
@@ -317,8 +361,26 @@ def _relative_between(doc: Doc, a: int, b: int) -> bool:
 
 def _possessive_plural(doc: Doc, trig: Trigger) -> bool:
     """«بزيارتهم»: a plural possessive we cannot resolve safely."""
-    k = trig.end
-    return k < len(doc) and getattr(doc[k]._, "clitic", "") == "suffix" and doc[k].norm_ in ("هم", "هن")
+    for k in (trig.end - 1, trig.end):
+        if 0 <= k < len(doc) and getattr(doc[k]._, "clitic", "") == "suffix" and doc[k].norm_ in ("هم", "هن"):
+            return True
+    return False
+
+
+def _possessive(doc: Doc, trig: Trigger) -> bool:
+    """«لقائه»، «زيارتها»: the trigger noun carries a singular possessive pronoun."""
+    last = doc[trig.end - 1]
+    return getattr(last._, "clitic", "") == "suffix" and last.norm_ in ("ه", "ها")
+
+
+def _uncovered_words(doc: Doc, a: int, b: int) -> int:
+    """Content words between token ``a`` and ``b`` that no gazetteer span (title, name) covers."""
+    covered = set()
+    for span in doc.spans.get("kb", []):
+        if span.end > a and span.start < b:
+            covered.update(range(span.start, span.end))
+    return sum(1 for k in range(a, min(b, len(doc)))
+               if k not in covered and getattr(doc[k]._, "clitic", "") == "" and not doc[k].is_punct and doc[k].norm_ not in _SKIP)
 
 
 def _status(doc: Doc, trig: Trigger, cues: list[Cue], future_prefixes: set[str]) -> str:
@@ -344,6 +406,17 @@ def _boundary_between(doc: Doc, a: int, b: int) -> bool:
     return any(doc[k].text in ("،", ",", ";", "؛", ".", ":") for k in range(a, b))
 
 
+def _refine(value: str | None, chosen, candidates, ref) -> str | None:
+    """«في أبريل/ نيسان عام 2019 قبل خمسة أعوام»: prefer a nearby date that says the same, more precisely."""
+    for o in candidates:
+        if o is chosen or not o.value or abs(o.start - chosen.start) > 90:
+            continue
+        v = _inherit(o.value, ref or value)
+        if v and value and len(v) > len(value) and v.startswith(value):
+            return v
+    return value
+
+
 def _reference_before(dates, pos: int) -> str | None:
     ref = None
     for d in dates:
@@ -364,10 +437,38 @@ def _inherit(value: str | None, ref: str | None) -> str | None:
 def _current_month(text: str, dates) -> str | None:
     """«14 أيلول/سبتمبر الحالي»: a document with no date still tells its month."""
     for d in dates:
-        if d.value and _CURRENT_RE.match(text[d.end:d.end + 24]):
+        if d.value and (_CURRENT_RE.match(text[d.end:d.end + 24]) or _CURRENT_IN_RE.search(d.text)):
             v = d.value
             return v[:7] if v[:1].isdigit() else v[:4]
     return None
+
+
+_SENTENCE_END = (".", "؟", "?", "!", "؛", ":", "»", "\"", "”")
+
+
+def _is_headline(text: str, start: int, end: int, body_started: bool) -> bool:
+    """A short line without final punctuation before the body starts: a headline or a kicker."""
+    if body_started:
+        return False
+    s = text[start:end].strip()
+    return bool(s) and not s.endswith(_SENTENCE_END) and len(s.split()) <= 16
+
+
+def _fold_headlines(events: list[Event], doc_date: str | None) -> list[Event]:
+    """A headline restates the story: its event joins the first body event with the same
+    participants, whatever the dates; only when the body has none does it stand alone."""
+    body = [e for e in events if e.date_source != "headline"]
+    out = list(body)
+    for ev in events:
+        if ev.date_source != "headline":
+            continue
+        twin = next((b for b in body if b.type == ev.type and set(b.agents) == set(ev.agents) and set(b.targets) == set(ev.targets) and b.status == ev.status), None)
+        if twin is not None:
+            twin.evidence = ev.evidence + twin.evidence
+        else:
+            ev.date, ev.date_source = doc_date, "document"
+            out.append(ev)
+    return out
 
 
 def _compatible(a: str | None, b: str | None) -> bool:
@@ -376,14 +477,27 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def merge_document_events(events: list[Event]) -> list[Event]:
-    """One event per real event: same type, participants, status and compatible dates/places."""
+def _key(ev: Event) -> tuple:
+    return (ev.type, frozenset(ev.agents) if ev.type == "met" else tuple(ev.agents), frozenset(ev.targets), ev.status)
+
+
+def merge_document_events(events: list[Event], *, within_document: bool = True) -> list[Event]:
+    """One event per real event: same type, participants, status and compatible dates/places.
+
+    Within a document, an event whose only date is the document's (no date in its sentence or
+    paragraph) is a further mention of the latest event with the same participants.
+    """
     merged: list[Event] = []
     for ev in events:
-        key = (ev.type, frozenset(ev.agents) if ev.type == "met" else tuple(ev.agents), frozenset(ev.targets))
+        key = _key(ev)
+        if within_document and ev.date_source == "document":
+            twin = next((o for o in reversed(merged) if _key(o) == key), None)
+            if twin is not None:
+                twin.evidence.extend(ev.evidence)
+                twin.place = twin.place or ev.place
+                continue
         for other in merged:
-            okey = (other.type, frozenset(other.agents) if other.type == "met" else tuple(other.agents), frozenset(other.targets))
-            if okey == key and other.status == ev.status and _compatible(other.date, ev.date) and (not other.place or not ev.place or other.place == ev.place):
+            if _key(other) == key and _compatible(other.date, ev.date) and (not other.place or not ev.place or other.place == ev.place):
                 other.date = other.date or ev.date
                 other.place = other.place or ev.place
                 other.evidence.extend(ev.evidence)

@@ -47,6 +47,7 @@ class Event:
     confidence: float = 0.5
     evidence: list[Evidence] = field(default_factory=list)
     id: str = ""
+    date_source: str = "text"  # text | context | document | headline: how sure the date is
 
     @property
     def cameo(self) -> str:
@@ -64,6 +65,7 @@ class Event:
             "id": self.id, "type": self.type, "agents": list(self.agents), "targets": list(self.targets),
             "date": self.date, "place": self.place, "status": self.status,
             "confidence": round(self.confidence, 3), "evidence": [e.to_dict() for e in self.evidence],
+            "date_source": self.date_source,
         }
 
     @classmethod
