@@ -432,17 +432,73 @@ _PRIORITY = {name: i for i, name in enumerate(
 _TRIGGER = re.compile(r"\d|كانون|تشرين")
 
 
+@lru_cache(maxsize=1)
+def _trigger_words() -> frozenset:
+    """Every word that can start or anchor a date expression (digits are triggers too)."""
+    v = _vocab()
+    words: set[str] = set()
+    for d in (v.month, v.hijri, v.weekday, v.relday, v.unit, v.ordinal):
+        for form in d:
+            words.update(form.split())
+    # words that only ever precede another trigger (عام 2019, قبل يومين, شهر مارس, من 12 …) are
+    # not triggers themselves: the window reaches back _WINDOW_BEFORE characters
+    words -= {"من", "الاول", "الثاني", "يوم"}
+    words.update(v.month)  # multi-word month names' first words are included above
+    return frozenset(w for w in words if len(w) >= 2)
+
+
+_DIGIT = re.compile(r"\d")
+_WORD_OR_DIGITS = re.compile(r"\d+|[\u0621-\u064a]{2,}")
+_WINDOW_BEFORE = 45
+_WINDOW_AFTER = 100
+# patterns that cannot match without a digit
+_NEEDS_DIGIT = frozenset({"range", "range2", "mdy", "hijri", "hijri_y", "iso", "dmy_num", "year"})
+
+
+def _windows(norm: str) -> list[tuple[int, int]]:
+    """Regions of ``norm`` around trigger words/digits (merged); patterns only run there."""
+    trig = _trigger_words()
+    out: list[tuple[int, int]] = []
+    n = len(norm)
+    for m in _WORD_OR_DIGITS.finditer(norm):
+        w = m.group()
+        if not (w[0].isdigit() or w in trig or (w[0] in "وفبل" and w[1:] in trig)):
+            continue
+        s, e = max(0, m.start() - _WINDOW_BEFORE), min(n, m.end() + _WINDOW_AFTER)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
 def _find_in_norm(text: str, norm: str, idx: list[int], anchor) -> list[DateMention]:
     v = _vocab()
     cands = []
-    for name, rx in _patterns().items:
-        for m in rx.finditer(norm):
-            if m.end() == m.start():
+    seen = set()
+    n = len(norm)
+    has_digit = _DIGIT.search
+    for ws, we in _windows(norm):
+        digits = has_digit(norm, ws, we) is not None
+        for name, rx in _patterns().items:
+            if not digits and name in _NEEDS_DIGIT:
                 continue
-            res = _resolve(name, m, anchor, v)
-            if res is None:
-                continue
-            cands.append((m.start(), m.end(), name, m, res))
+            for m in rx.finditer(norm, ws, we):
+                if m.end() == m.start():
+                    continue
+                if m.end() == we and we < n:
+                    # the window cut the match short: redo it on the full string from here
+                    m = rx.match(norm, m.start())
+                    if m is None:
+                        continue
+                key = (m.start(), m.end(), name)
+                if key in seen:
+                    continue
+                seen.add(key)
+                res = _resolve(name, m, anchor, v)
+                if res is None:
+                    continue
+                cands.append((m.start(), m.end(), name, m, res))
     # longest first, then priority; keep non-overlapping
     cands.sort(key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], c[0]))
     taken: list[tuple[int, int]] = []
@@ -494,6 +550,28 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
     ("بتاريخ ..." in the first lines); ``(None, None)`` when none is found."""
     head = text[:max_chars]
     lines = head.split("\n")
+    # one find_dates pass over the first lines, mentions grouped by the line they start in
+    cut = 0
+    count = 0
+    for line in lines:
+        cut += len(line) + 1
+        if line.strip():
+            count += 1
+            if count >= max_lines:
+                break
+    region = head[:cut]
+    if not re.search(r"[\d٠-٩۰-۹]", region):
+        return None, None
+    by_line: dict[int, list[DateMention]] = {}
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    import bisect
+
+    for d in find_dates(region):
+        ls = starts[bisect.bisect_right(starts, d.start) - 1]
+        if "\n" not in region[d.start:d.end]:
+            by_line.setdefault(ls, []).append(d)
     seen = 0
     offset = 0
     best_phrase = None
@@ -505,7 +583,9 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
         seen += 1
         if seen > max_lines:
             break
-        mentions = [d for d in find_dates(line) if d.value and d.kind in ("absolute", "hijri", "partial")]
+        mentions = [d for d in by_line.get(start, ()) if d.value and d.kind in ("absolute", "hijri", "partial")]
+        mentions = [DateMention(d.start - start, d.end - start, d.text, d.value, d.precision, d.kind, d.end_value)
+                    for d in mentions]
         if not mentions:
             continue
         first = mentions[0]

@@ -28,6 +28,7 @@ back into the original document.  ``camel-tools`` stays an optional extra (``raw
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 __all__ = ["normalize", "normalize_with_offsets", "normalize_char", "is_arabic_letter"]
@@ -121,9 +122,28 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     that produced ``norm[i]``; a final entry ``len(text)`` is appended, so
     ``index_map[len(norm)] == len(text)`` and a norm span ``[a, b)`` maps to the original
     span ``[index_map[a], index_map[b-1] + 1)`` (or ``index_map[b]`` to include trailing marks)."""
-    out: list[str] = []
-    idx: list[int] = []
     table = _TABLE
+    if "\u0654" not in text and "\u0655" not in text:
+        # fast path: only characters that vanish or expand need bookkeeping
+        special = [c for c in set(text) if len(table[ord(c)]) != 1]
+        norm = text.translate(table)
+        if not special:
+            return norm, list(range(len(text) + 1))
+        rx = _special_re(frozenset(special))
+        idx = []
+        pos = 0
+        for m in rx.finditer(text):
+            i = m.start()
+            idx.extend(range(pos, i))
+            v = table[ord(text[i])]
+            if v:
+                idx.extend([i] * len(v))
+            pos = i + 1
+        idx.extend(range(pos, len(text)))
+        idx.append(len(text))
+        return norm, idx
+    out: list[str] = []
+    idx = []
     prev_base = ""  # last raw base character (before folding), for hamza composition
     for i, ch in enumerate(text):
         if ch in _HAMZA_MARKS and prev_base and out:
@@ -145,6 +165,19 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         prev_base = ch
     idx.append(len(text))
     return "".join(out), idx
+
+
+_SPECIAL_CACHE: dict[frozenset, "re.Pattern"] = {}
+
+
+def _special_re(chars: frozenset):
+    rx = _SPECIAL_CACHE.get(chars)
+    if rx is None:
+        if len(_SPECIAL_CACHE) > 512:
+            _SPECIAL_CACHE.clear()
+        rx = re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+        _SPECIAL_CACHE[chars] = rx
+    return rx
 
 
 def is_arabic_letter(ch: str) -> bool:

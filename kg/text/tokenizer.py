@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+import numpy
+from spacy.attrs import NORM
 from spacy.tokens import Doc, Token
 from spacy.util import registry
 from spacy.vocab import Vocab
@@ -100,11 +102,19 @@ class ArabicTokenizer:
         if pos < len(text):
             self._whitespace(text[pos:], words, spaces, norms, kinds)
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        for tok, n, k in zip(doc, norms, kinds):
-            if tok.norm_ != n:
-                tok.norm_ = n
+        if not words:
+            return doc
+        add = self.vocab.strings.add
+        arr = numpy.array([add(n) for n in norms], dtype="uint64").reshape(-1, 1)
+        doc.from_array([NORM], arr)
+        # Token._.clitic: write the extension's storage directly (keyed by char offset, as
+        # spaCy's Underscore does) instead of creating a Token object per clitic
+        ud = doc.user_data
+        off = 0
+        for w, sp, k in zip(words, spaces, kinds):
             if k != "stem":
-                tok._.clitic = k
+                ud[("._.", "clitic", off, None)] = k
+            off += len(w) + sp
         return doc
 
     @staticmethod

@@ -49,7 +49,8 @@ def test_whitespace_preserved():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.one_of(st.sampled_from(list("وبالرئيسلكفس «»“”\"،.؟\n\t 0123456789ًٌٍَُِّْـ")), st.characters()), max_size=80))
+@given(st.text(st.one_of(st.sampled_from(list("وبالرئيسلكفس «»“”\"،.؟\n\t 0123456789ًٌٍَُِّْـ")), st.characters(blacklist_categories=("Cs",))), max_size=80))
 def test_roundtrip_property(text):
+    # (lone surrogates are excluded: decoded text never has them and spaCy cannot store them)
     doc = NLP(text)
     assert doc.text == text
