@@ -68,7 +68,7 @@ def make_gazetteer(nlp: Language, name: str, kb_dir: str | None):
 
 @Language.factory("kg_linker", default_config={"kb_dir": None, "use_ner": True})
 def make_linker(nlp: Language, name: str, kb_dir: str | None, use_ner: bool):
-    linker = EntityLinker(get_kb(kb_dir), use_ner=use_ner)
+    linker = EntityLinker(get_kb(kb_dir), use_ner=use_ner, lexicon=getattr(nlp.tokenizer, "lexicon", None))
     place_words = frozenset(
         tok.norm_ for ref in load_references() if ref["kind"] == "place_preposition"
         for tok in nlp.tokenizer(ref["text"]) if tok._.clitic in ("", "prefix")

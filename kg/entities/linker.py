@@ -29,8 +29,8 @@ from kg.entities.model import Mention
 from kg.entities.translit import similar_names
 from kg.text.normalize import normalize
 
-_KIND_RANK = {"label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
-_LINKABLE = {"label", "alias", "abbrev", "short", "role", "counterpart", "plural", "nisba", "ner"}
+_KIND_RANK = {"org": 0, "label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
+_LINKABLE = {"label", "alias", "abbrev", "short", "role", "counterpart", "plural", "nisba", "ner", "org"}
 _NER_TYPES = {"PERS": "PERSON", "PER": "PERSON", "ORG": "ORG", "LOC": "PLACE", "GPE": "STATE"}
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -42,9 +42,11 @@ class _Person:
 
 
 class EntityLinker:
-    def __init__(self, kb: KnowledgeBase, *, use_ner: bool = True) -> None:
+    def __init__(self, kb: KnowledgeBase, *, use_ner: bool = True, lexicon=None, rare_max: int = 5) -> None:
         self.kb = kb
         self.use_ner = use_ner
+        self.lexicon = lexicon  # word frequencies (kg.text.clitics.Lexicon): names are rare words
+        self.rare_max = rare_max
 
     # ----------------------------------------------------------------- public
     def __call__(self, doc: Doc) -> Doc:
@@ -63,6 +65,11 @@ class EntityLinker:
                 m = self._name(doc, span, named)
                 if m:
                     mentions.append(m)
+            elif kind == "org":
+                known = [s for s in doc.spans.get("kb", []) if s.label_ in ("label", "alias") and s.start >= span.start and s.end <= span.end
+                         and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("ORG", "PARTY")]
+                eid = known[0].kb_id_ if known else mint_id("ORG", display_text(span))
+                mentions.append(Mention(span.start_char, span.end_char, display_text(span), [eid], "ORG", "org-pattern", 0.75))
             elif kind == "short":
                 m = self._short(doc, span, named)
                 if m:
@@ -105,9 +112,9 @@ class EntityLinker:
     # -------------------------------------------------------------- selection
     def _select(self, doc: Doc) -> list[Span]:
         """Non-overlapping spans: longest first, then by kind rank; NER fills the gaps."""
-        cands: list[Span] = list(doc.spans.get("kb", []))
+        cands: list[Span] = list(doc.spans.get("kb", [])) + self._org_spans(doc) + self._titled_names(doc)
         if self.use_ner:
-            for s in doc.spans.get("ner", []):
+            for s in list(doc.spans.get("ner", [])):
                 start = s.start
                 while start < s.end and (doc[start].norm_ in _FILLER or getattr(doc[start]._, "clitic", "") == "article" and start + 1 < s.end and doc[start + 1].norm_ in _FILLER_STEMS):
                     start += 1
@@ -128,6 +135,78 @@ class EntityLinker:
             chosen.append(s)
         chosen.sort(key=lambda s: s.start)
         return chosen
+
+    def _titled_names(self, doc: Doc) -> list[Span]:
+        """«بوزيرة الثقافة أولغا ليوبيموفا»، «والرفيق تو لام»: rare words right after a title or an
+        honorific are a person's name, even when the NER model and the KB miss it."""
+        if self.lexicon is None:
+            return []
+        kb_spans = list(doc.spans.get("kb", []))
+        covered = set()
+        for sp in kb_spans:
+            if sp.label_ not in ("honorific", "role", "place_preposition", "nisba"):
+                covered.update(range(sp.start, sp.end))
+        starts = {sp.end for sp in kb_spans if sp.label_ in ("honorific", "role", "nisba", "org")} | {sp.end for sp in self._org_spans(doc)}
+        for sp in kb_spans:  # «وزيرة الثقافة X Y»: a role, one complement word, then the name
+            if sp.label_ == "role":
+                k = sp.end
+                while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
+                    k += 1
+                if k < len(doc) and not doc[k].is_punct:
+                    starts.add(k + 1)
+        starts = sorted(starts)
+        out: list[Span] = []
+        for k in starts:
+            # skip a state complement or further honorifics: «رئيس مجلس الدوما للاتحاد الروسي X Y»
+            while k < len(doc) and (doc[k].norm_ in _FILLER_STEMS or getattr(doc[k]._, "clitic", "") == "article"):
+                k += 1
+            end, words = k, 0
+            while end < len(doc) and words < 4 and end not in covered:
+                tok = doc[end]
+                # «وولودين»: a name starting with و that the segmenter took for a clitic
+                if words and tok.norm_ == "و" and tok._.clitic == "prefix" and tok.whitespace_ == "" and end + 1 < len(doc) and self._name_like(doc[end + 1]):
+                    end += 2
+                    words += 1
+                    continue
+                if not self._name_like(tok):
+                    break
+                end += 1
+                words += 1
+            if words >= 2:
+                out.append(Span(doc, k, end, label="ner", kb_id="PERS"))
+        return out
+
+    def _name_like(self, tok) -> bool:
+        if getattr(tok._, "clitic", "") or tok.is_punct or not tok.text.isalpha() or len(tok.text) < 2:
+            return False
+        if not any("\u0600" <= ch <= "\u06ff" for ch in tok.text):
+            return False
+        norm = tok.norm_
+        if norm.endswith("ا") and self.lexicon.count(norm[:-1]) > self.rare_max:
+            return False  # «تقريرا تأريخيا»: an indefinite accusative noun, not a foreign name
+        return self.lexicon.count(norm) <= self.rare_max
+
+    def _org_spans(self, doc: Doc) -> list[Span]:
+        """State bodies: «وزارة الثقافة للاتحاد الروسي»، «مجلس الأمن الروسي»، «الجيش الروسي».
+
+        An organization head noun (references lexicon) followed within three words by the name
+        or nisba of a state is one ORG entity ending with that state.
+        """
+        kb_spans = list(doc.spans.get("kb", []))
+        states = [s for s in kb_spans if (s.label_ == "nisba") or (s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type == "STATE")]
+        out: list[Span] = []
+        for head in kb_spans:
+            if head.label_ != "org_head":
+                continue
+            for st in states:
+                if st.start < head.end:
+                    continue
+                between = doc[head.end:st.start]
+                if len([t for t in between if getattr(t._, "clitic", "") == ""]) > 3 or any(t.is_punct for t in between):
+                    break
+                out.append(Span(doc, head.start, st.end, label="org", kb_id="ORG"))
+                break
+        return out
 
     # ------------------------------------------------------------------ rules
     def _candidates(self, span: Span) -> list[str]:

@@ -88,19 +88,25 @@ class RelationExtractor:
             for k, trig in enumerate(s_trigs):
                 prev_end = s_trigs[k - 1].end if k else None
                 next_start = s_trigs[k + 1].start if k + 1 < len(s_trigs) else None
-                ev = self._event(doc, trig, s_units, prev_end, next_start, state, home, events)
+                ev = self._event(doc, trig, s_units, prev_end, next_start, state, home, s_trigs)
                 if ev is None:
                     continue
-                ev.status = _status(doc, trig, cues, self.lexicon.future_prefixes())
-                ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
-                if _is_headline(doc.text, s_start, s_end, body_started):
-                    ev.date_source = "headline"
-                ev.place = ev.place or self._place(doc, trig, s_units, next_start)
-                sentence = doc.text[s_start:s_end]
-                ev.evidence = [Evidence(doc_id, s_start, s_end, sentence, f"rules:{trig.type}:{trig.pos}", ev.confidence, trig.text)]
-                events.append(ev)
+                for part in _split(ev):
+                    self._finish(doc, part, trig, cues, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units)
+                    events.append(part)
             self._advance_narrative(dates, s_start, s_end, state)
         return merge_document_events(_fold_headlines(events, doc_date))
+
+    def _finish(self, doc, ev, trig, cues, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units) -> None:
+        """Status, date, place and evidence of an event whose arguments are known."""
+        if True:
+            ev.status = _status(doc, trig, cues, self.lexicon.future_prefixes())
+            ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
+            if _is_headline(doc.text, s_start, s_end, body_started):
+                ev.date_source = "headline"
+            ev.place = ev.place or self._place(doc, trig, s_units, next_start)
+            sentence = doc.text[s_start:s_end]
+            ev.evidence = [Evidence(doc_id, s_start, s_end, sentence, f"rules:{trig.type}:{trig.pos}", ev.confidence, trig.text)]
 
     # ----------------------------------------------------------------- units
     def _units(self, doc: Doc, mentions: list[Mention]) -> list[_Unit]:
@@ -131,11 +137,11 @@ class RelationExtractor:
         return None
 
     # ------------------------------------------------------------------ events
-    def _event(self, doc, trig: Trigger, units: list[_Unit], prev_end, next_start, state: _State, home, events) -> Event | None:
+    def _event(self, doc, trig: Trigger, units: list[_Unit], prev_end, next_start, state: _State, home, s_trigs: list[Trigger]) -> Event | None:
         before = [u for u in units if u.tok_end <= trig.start and (prev_end is None or u.tok_start >= prev_end)]
         after = [u for u in units if u.np_start >= trig.end and (next_start is None or u.tok_start < next_start)]
         all_before = [u for u in units if u.tok_end <= trig.start]
-        subject, how = self._subject(doc, trig, before, after, all_before, state, events)
+        subject, how = self._subject(doc, trig, before, after, all_before, state)
         relatives = how.startswith("relative:")
         if relatives and how == "relative:plural":
             antecedents = self._plural_antecedents(doc, trig, all_before)
@@ -153,6 +159,9 @@ class RelationExtractor:
             if len(agents) < 2:
                 return None
             ev = Event(etype, agents, confidence=conf)
+            if subject and len(others) > 1 and not any(u.mention.method == "plural" for u in before + after):
+                # «التقى X بـ A و B و C»: X met each of them; A, B and C are not said to meet each other
+                ev.split_from = subject
         elif etype == "visited":
             dests = self._destinations(doc, trig, after, home)
             visitors = antecedents or ([subject] if subject else [])
@@ -167,8 +176,11 @@ class RelationExtractor:
                 return None
             ev = Event("signed", signers, agreements, confidence=conf)
         elif etype == "sent_message":
-            source = [u for u in after if u.gov == _N("من") and u.mention.type == "PERSON"]
-            target = [u for u in after if u.gov in _TO and u.mention.type == "PERSON"]
+            sentence_units = [u for u in all_before if u.tok_start >= (prev_end or 0)] + after
+            if trig.pos != "noun" and not _message_noun_near(trig, s_trigs):
+                return None  # «نقل» alone is not a message
+            source = [u for u in sentence_units if u.gov == _N("من") and u.mention.type == "PERSON"]
+            target = [u for u in sentence_units if u.gov in _TO and u.mention.type == "PERSON"]
             agent = source[0].mention.entity_id if source else subject
             if not agent or not target:
                 return None
@@ -185,7 +197,10 @@ class RelationExtractor:
                     return None
                 ev = Event("invited", [subject], target, confidence=0.6)
         elif etype == "attended":
-            return None  # attendance is extracted in a later version; never guess participants
+            places = [u.mention.entity_id for u in after if u.mention.type == "PLACE"][:1]
+            if not subject or not places:
+                return None
+            ev = Event("attended", [subject], places, confidence=0.6)
         else:
             return None
         if how == "explicit" and ev.agents:
@@ -195,14 +210,14 @@ class RelationExtractor:
                 ev.confidence = min(ev.confidence, 0.5 + u.mention.score / 2) if u.mention.entity_id in ev.agents + ev.targets else ev.confidence
         return ev
 
-    def _subject(self, doc, trig, before, after, all_before, state, events) -> tuple[str | None, str]:
+    def _subject(self, doc, trig, before, after, all_before, state) -> tuple[str | None, str]:
         """Who does it, and how we know: relative antecedent, VSO/SVO subject, or the topic."""
         # relative clause: «… ميدفيديف، رئيس حزب … الذي قام بزيارة»
         k = trig.start - 1
         while k >= 0 and k >= trig.start - 3:
             if doc[k].norm_ in _RELATIVES:
                 antecedents = [u for u in all_before if u.tok_end <= k and u.mention.type in _AGENT_TYPES]
-                if antecedents and _uncovered_words(doc, antecedents[-1].tok_end, k) <= 1:
+                if antecedents and _uncovered_words(doc, antecedents[-1].tok_end, k) <= 3:
                     kind = "relative:plural" if doc[k].norm_ in _PLURAL_RELATIVES else "relative:single"
                     return antecedents[-1].mention.entity_id, kind
                 return None, "none"
@@ -365,6 +380,19 @@ def _possessive_plural(doc: Doc, trig: Trigger) -> bool:
         if 0 <= k < len(doc) and getattr(doc[k]._, "clitic", "") == "suffix" and doc[k].norm_ in ("هم", "هن"):
             return True
     return False
+
+
+def _message_noun_near(trig: Trigger, s_trigs: list[Trigger]) -> bool:
+    """A message verb («نقل»، «بعث») counts only with a message noun (تحية، برقية، رسالة) near it."""
+    return any(t.type == "sent_message" and t.pos == "noun" and abs(t.start - trig.start) <= 12 for t in s_trigs)
+
+
+def _split(ev: Event) -> list[Event]:
+    """One meeting per companion when a subject met a list of people one after another."""
+    subject = getattr(ev, "split_from", None)
+    if not subject:
+        return [ev]
+    return [Event(ev.type, [subject, other], list(ev.targets), confidence=ev.confidence) for other in ev.agents if other != subject]
 
 
 def _possessive(doc: Doc, trig: Trigger) -> bool:
