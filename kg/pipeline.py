@@ -97,10 +97,16 @@ def load_pipeline(*, ner: str = "crf", kb_dir: str | None = None) -> Language:
     (CAMeL Tools' BERT NER, needs ``pip install 'rawabit[camel]'``) or ``"none"`` (KB only).
     """
     register_extensions()
+    from kg.text.clitics import Lexicon
     from kg.text.tokenizer import ArabicTokenizer
 
     nlp = spacy.blank("ar")
-    nlp.tokenizer = ArabicTokenizer(nlp.vocab)
+    lexicon = Lexicon.default()
+    if kb_dir:  # a KB of its own: its names must not be split as clitics either
+        kb = get_kb(kb_dir)
+        lexicon = Lexicon(lexicon.freq, lexicon.names, lexicon.exceptions)
+        lexicon.add_names(name for e in kb.entities.values() for name in [e.label_ar, *e.aliases_ar, *e.short_ar])
+    nlp.tokenizer = ArabicTokenizer(nlp.vocab, lexicon)
     nlp.add_pipe("kg_text")
     if ner == "crf":
         try:

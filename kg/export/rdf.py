@@ -8,6 +8,7 @@ only for asserted events; planned, negated and hypothetical ones keep their even
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -42,13 +43,17 @@ def event_iri(event_id: str) -> URIRef:
 
 def date_literal(value: str) -> Literal:
     """ISO value at its precision → xsd:date / gYearMonth / gYear / gMonthDay / gMonth."""
-    if value.startswith("--"):
-        return Literal(value, datatype=XSD.gMonthDay if len(value) == 7 else XSD.gMonth)
-    if len(value) == 4:
+    if re.fullmatch(r"--\d{2}-\d{2}", value):
+        return Literal(value, datatype=XSD.gMonthDay)
+    if re.fullmatch(r"--\d{2}", value):
+        return Literal(value, datatype=XSD.gMonth)
+    if re.fullmatch(r"\d{4}", value):
         return Literal(value, datatype=XSD.gYear)
-    if len(value) == 7:
+    if re.fullmatch(r"\d{4}-\d{2}", value):
         return Literal(value, datatype=XSD.gYearMonth)
-    return Literal(value, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return Literal(value, datatype=XSD.date)
+    return Literal(value)  # anything else stays a plain string rather than an invalid typed literal
 
 
 def load_ontology() -> Graph:

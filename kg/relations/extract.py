@@ -223,6 +223,10 @@ class RelationExtractor:
                 return None, "none"
             k -= 1
         if trig.pos != "noun":
+            # SVO: «X التقى Y» — a person right before the verb is the subject
+            if before and before[-1].mention.type in _AGENT_TYPES and before[-1].gov is None and before[-1].mention.method != "plural" \
+                    and _uncovered_words(doc, before[-1].tok_end, trig.start) == 0:
+                return before[-1].mention.entity_id, "explicit"
             # VSO: the first person right after the verb with no preposition
             for u in after[:2]:
                 if u.mention.type in _AGENT_TYPES and u.gov is None and u.np_start - trig.end <= 2:
@@ -271,6 +275,7 @@ class RelationExtractor:
             if u.mention.method == "plural" and u.gov in (None, _N("بين")):
                 out.extend(u.mention.entity_ids)
         noun = trig.pos == "noun"
+        in_list = False  # a «ب/مع/بين» phrase has started: «و» continues it
         for u in after:
             m = u.mention
             if m.type not in _AGENT_TYPES:
@@ -278,10 +283,9 @@ class RelationExtractor:
             if _relative_between(doc, trig.end, u.np_start):
                 break
             direct = u.gov is None and _possessive(doc, trig) and _uncovered_words(doc, trig.end, u.np_start) <= 1
-            if noun and not (u.gov in _WITH or u.gov == _N("بين") or (u.gov == "و" and out) or m.method == "plural" or direct):
-                continue
-            bare_ok = u.gov is None and m.entity_id != subject and _uncovered_words(doc, trig.end, u.np_start) <= 1
-            if u.gov in _WITH or u.gov == _N("بين") or (u.gov == "و" and out) or bare_ok or m.method == "plural":
+            bare_ok = not noun and u.gov is None and m.entity_id != subject and _uncovered_words(doc, trig.end, u.np_start) <= 1
+            if u.gov in _WITH or u.gov == _N("بين") or (u.gov == "و" and in_list) or bare_ok or direct or m.method == "plural":
+                in_list = True
                 out.extend(e for e in m.entity_ids if e != subject or m.method == "plural")
         return [e for e in dict.fromkeys(out)]
 
@@ -301,6 +305,8 @@ class RelationExtractor:
                 return [home]
             if m.type in _DEST_TYPES and (u.gov in _TO or u.gov is None or u.gov == _N("على")):
                 dests = [m.entity_id]
+                if m.method == "metonymy" and kb is not None and m.entity_id in kb and kb[m.entity_id].capital:
+                    dests = [kb[m.entity_id].capital, m.entity_id]  # «زار موسكو»: the city, and its state
                 if m.type == "PLACE" and kb is not None and m.entity_id in kb:
                     st = kb.state_of(m.entity_id)
                     if st and st not in dests:
@@ -457,8 +463,24 @@ def _reference_before(dates, pos: int) -> str | None:
 
 def _inherit(value: str | None, ref: str | None) -> str | None:
     """Give a yearless date (--07-12, --09) the year of the reference date when there is one."""
+    value = _calendar(value)
     if value and value.startswith("--") and ref and ref[:4].isdigit():
         return ref[:4] + "-" + value[2:]
+    return value
+
+
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def _calendar(value: str | None) -> str | None:
+    """Event dates are calendar dates: an ISO week («الأسبوع الماضي») becomes the month of its Monday."""
+    if value:
+        m = _WEEK_RE.match(value)
+        if m:
+            import datetime as _dt
+
+            monday = _dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+            return f"{monday.year:04d}-{monday.month:02d}"
     return value
 
 

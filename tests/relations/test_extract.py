@@ -1,0 +1,91 @@
+"""Relation rules, one construction per test (mini KB, rules only)."""
+
+import pytest
+
+from tests.relations.conftest import mentions
+
+
+def _events(text, nlp, date=None):
+    a = mentions(nlp, text, date)
+    return [(e.type, sorted(e.agents) if e.type == "met" else e.agents, e.targets, e.status, e.date) for e in a.events]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # VSO with ب
+    ("التقى الرئيس الروسي فلاديمير بوتين بالرئيس الصيني شي جين بينغ في 21 آذار 2023.",
+     [("met", ["vladimir-putin", "xi-jinping"], [], "asserted", "2023-03-21")]),
+    # استقبل X Y
+    ("استقبل فلاديمير بوتين سيرغي لافروف يوم 5 أيار 2024.",
+     [("met", ["sergey-lavrov", "vladimir-putin"], [], "asserted", "2024-05-05")]),
+    # SVO
+    ("فلاديمير بوتين التقى شي جين بينغ عام 2019.",
+     [("met", ["vladimir-putin", "xi-jinping"], [], "asserted", "2019")]),
+    # noun trigger with بين … و
+    ("جرت محادثات بين فلاديمير بوتين وشي جين بينغ في تموز 2024.",
+     [("met", ["vladimir-putin", "xi-jinping"], [], "asserted", "2024-07")]),
+])
+def test_extract_meetings(mini_nlp, text, expected):
+    assert _events(text, mini_nlp) == expected
+
+
+def test_extract_subject_meets_each_listed_person(mini_nlp):
+    ev = _events("التقى كيم جونغ أون بسيرغي لافروف وسيرغي شويغو في 2025.", mini_nlp)
+    assert sorted(e[1] for e in ev) == [["kim-jong-un", "sergei-shoigu"], ["kim-jong-un", "sergey-lavrov"]]
+
+
+def test_extract_visit_city_also_visits_its_state(mini_nlp):
+    ev = _events("زار شي جين بينغ موسكو في 20 آذار 2023.", mini_nlp)
+    assert ev == [("visited", ["xi-jinping"], ["moscow", "russia"], "asserted", "2023-03-20")]
+
+
+def test_extract_relative_clause_visitor(mini_nlp):
+    ev = _events("التقى كيم جونغ أون بسيرغي لافروف الذي زار كوريا الشمالية في تموز 2025.", mini_nlp)
+    assert ("visited", ["sergey-lavrov"], ["north-korea"], "asserted", "2025-07") in ev
+
+
+@pytest.mark.parametrize("text, status", [
+    ("سيزور فلاديمير بوتين الصين الشهر المقبل.", "planned"),
+    ("من المقرر أن يزور فلاديمير بوتين الصين.", "planned"),
+    ("لم يلتق فلاديمير بوتين شي جين بينغ.", "negated"),
+    ("قد يلتقي فلاديمير بوتين شي جين بينغ.", "hypothetical"),
+    ("دعا كيم جونغ أون فلاديمير بوتين إلى زيارة كوريا الشمالية.", "hypothetical"),
+])
+def test_extract_modality_blocks_assertion(mini_nlp, text, status):
+    evs = [e for e in _events(text, mini_nlp) if e[0] in ("met", "visited")]
+    assert evs and all(e[3] == status for e in evs)
+
+
+def test_extract_signing_with_quoted_agreement(mini_nlp):
+    a = mentions(mini_nlp, 'وقع كيم جونغ أون وفلاديمير بوتين على "معاهدة الشراكة الاستراتيجية الشاملة" يوم 19 حزيران 2024.')
+    (ev,) = [e for e in a.events if e.type == "signed"]
+    assert sorted(ev.agents) == ["kim-jong-un", "vladimir-putin"] and ev.date == "2024-06-19"
+    agreement = [m for m in a.mentions if m.type == "AGREEMENT"][0]
+    assert agreement.text == "معاهدة الشراكة الاستراتيجية الشاملة" and ev.targets == agreement.entity_ids
+
+
+@pytest.mark.parametrize("text", [
+    "قال فلاديمير بوتين إن العلاقات مع الصين قوية.",
+    "أكد شي جين بينغ أهمية التعاون بين البلدين.",
+    "حضر جلسة اللقاء سيرغي لافروف.",
+])
+def test_extract_no_event(mini_nlp, text):
+    assert [e for e in _events(text, mini_nlp) if e[0] in ("met", "visited", "signed")] == []
+
+
+def test_extract_year_inherited_from_earlier_date(mini_nlp):
+    text = "زار سيرغي شويغو كوريا الشمالية في حزيران 2025. وفي تموز، التقى كيم جونغ أون بسيرغي لافروف."
+    ev = _events(text, mini_nlp)
+    assert ("met", ["kim-jong-un", "sergey-lavrov"], [], "asserted", "2025-07") in ev
+
+
+def test_extract_phone_call_is_not_a_meeting(mini_nlp):
+    ev = _events("أجرى فلاديمير بوتين اتصالا هاتفيا مع شي جين بينغ.", mini_nlp)
+    assert [e[0] for e in ev] == ["phone_call"]
+
+
+def test_extract_evidence_points_at_sentence(mini_nlp):
+    text = "مقدمة. التقى فلاديمير بوتين بشي جين بينغ."
+    a = mentions(mini_nlp, text)
+    (ev,) = a.events
+    e = ev.evidence[0]
+    assert text[e.start:e.end] == e.sentence == "التقى فلاديمير بوتين بشي جين بينغ."
