@@ -15,16 +15,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 import networkx as nx
-from rdflib import OWL, PROV, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, PROV, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.export.namespaces import (
-    AGENT_PROPERTY, DIRECT_PROPERTY, DOC, ENTITY_CLASSES, EVENT, EVENT_CLASSES, ID, PREFIXES, RWB,
+    AGENT_PROPERTY, DIRECT_PROPERTY, DOC, ENTITY_CLASSES, EVENT, EVENT_CLASSES, GRAPH, ID, PREFIXES, RWB,
     TARGET_PROPERTY, WD,
 )
 from kg.graph.schema import iter_events
 from kg.util import atomic_write_bytes
 
-__all__ = ["to_rdf", "write_rdf", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
+__all__ = ["to_rdf", "to_dataset", "write_rdf", "validate", "document_subgraph", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
 
 FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld", "xml": "rdf", "trig": "trig", "nquads": "nq"}
 
@@ -148,7 +149,58 @@ def to_rdf(G: nx.MultiDiGraph, *, include_ontology: bool = True) -> Graph:
     return g
 
 
+def document_subgraph(G: nx.MultiDiGraph, doc_id: str) -> nx.MultiDiGraph:
+    """What one document states: the entities it names and the events it gives evidence for."""
+    H = nx.MultiDiGraph()
+    H.graph["documents"] = {doc_id: G.graph.get("documents", {}).get(doc_id, {})}
+    for n, d in G.nodes(data=True):
+        if doc_id in d.get("documents", []):
+            H.add_node(n, **{**d, "documents": [doc_id], "positions": [p for p in d.get("positions", []) if p.get("doc") == doc_id]})
+    for u, v, k, d in G.edges(keys=True, data=True):
+        ev = [e for e in d.get("evidence", []) if e["doc"] == doc_id]
+        if ev:
+            for n in (u, v):
+                if n not in H:
+                    H.add_node(n, **{**G.nodes[n], "documents": [], "positions": []})
+            H.add_edge(u, v, key=k, **{**d, "evidence": ev})
+    return H
+
+
+def to_dataset(G: nx.MultiDiGraph) -> Dataset:
+    """TriG/N-Quads view: the merged graph as the default graph, plus one named graph per document
+    (``https://w3id.org/rawabit/graph/{doc}``) holding what that document states."""
+    ds = Dataset()
+    merged = to_rdf(G)
+    for prefix, ns in merged.namespaces():
+        ds.bind(prefix, ns)
+    ds.bind("rgraph", GRAPH)
+    for triple in merged:
+        ds.add((*triple, DATASET_DEFAULT_GRAPH_ID))
+    for doc_id in sorted(G.graph.get("documents", {})):
+        named = ds.graph(GRAPH[quote(doc_id, safe="-_.~")])
+        for triple in to_rdf(document_subgraph(G, doc_id), include_ontology=False):
+            named.add(triple)
+    return ds
+
+
 def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, format: str = "turtle") -> Path:
-    """Serialize atomically; the same graph always gives the same bytes."""
-    data = to_rdf(G).serialize(format=format, encoding="utf-8")
+    """Serialize atomically in any rdflib format (turtle, nt, json-ld, xml, trig, nquads);
+    the same graph always gives the same bytes."""
+    if format in ("trig", "nquads"):
+        data = to_dataset(G).serialize(format=format, encoding="utf-8")
+    else:
+        data = to_rdf(G).serialize(format=format, encoding="utf-8")
+    if format in ("nt", "nquads"):  # rdflib writes these lines in hash order: sort them
+        data = b"".join(sorted(set(data.splitlines(keepends=True))))
     return atomic_write_bytes(Path(path), data)
+
+
+def validate(g: Graph) -> tuple[bool, str]:
+    """Check an export against the packaged SHACL shapes (``kg/shapes.ttl``); needs pySHACL."""
+    try:
+        from pyshacl import validate as shacl_validate
+    except ImportError as err:  # pragma: no cover - optional dependency
+        raise ImportError("SHACL validation needs pySHACL: pip install 'rawabit[test]'") from err
+    shapes = Graph().parse(data=(resources.files("kg") / "shapes.ttl").read_text(encoding="utf-8"), format="turtle")
+    conforms, _graph, text = shacl_validate(g, shacl_graph=shapes, ont_graph=load_ontology(), inference="rdfs", advanced=True)
+    return bool(conforms), text

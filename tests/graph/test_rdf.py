@@ -1,3 +1,4 @@
+import pytest
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal
 
@@ -50,3 +51,51 @@ def test_rdf_evidence_has_offsets_and_sentence():
     rows = list(g.query(q, initNs={"rwb": RWB}))
     assert rows and all(int(r[2]) > int(r[1]) for r in rows)
     assert str(rows[0][0]) == "التقى كيم بوتين"
+
+
+def test_rdf_trig_has_one_named_graph_per_document(tmp_path):
+    from kg.export.rdf import write_rdf
+    from tests.graph.test_build import _analysis, _kb, _met
+
+    G = build_graph([_analysis("a", [_met("a", "2024-06")]), _analysis("b", [_met("b", "2019-04")])], _kb())
+    path = write_rdf(G, tmp_path / "g.trig", format="trig")
+    ds = rdflib.Dataset()
+    ds.parse(path, format="trig")
+    names = sorted(str(c.identifier) for c in ds.contexts() if str(c.identifier).startswith("https://w3id.org/rawabit/graph/"))
+    assert names == ["https://w3id.org/rawabit/graph/a", "https://w3id.org/rawabit/graph/b"]
+    a = ds.graph(rdflib.URIRef(names[0]))
+    dates = sorted(str(o) for o in a.objects(None, RWB.date))
+    assert dates == ["2024-06"]
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld", "xml", "trig", "nquads"])
+def test_rdf_every_format_round_trips_deterministically(tmp_path, fmt):
+    from kg.export.rdf import write_rdf
+
+    G = _graph()
+    p1, p2 = write_rdf(G, tmp_path / "1", format=fmt), write_rdf(G, tmp_path / "2", format=fmt)
+    assert p1.read_bytes() == p2.read_bytes()
+    if fmt in ("trig", "nquads"):
+        ds = rdflib.Dataset()
+        ds.parse(p1, format=fmt)
+        assert len(ds) > 0
+    else:
+        g = rdflib.Graph().parse(p1, format=fmt)
+        assert (entity_iri("kim-jong-un"), RWB.met, entity_iri("vladimir-putin")) in g
+
+
+def test_rdf_export_conforms_to_shacl_shapes():
+    from kg.export.rdf import validate
+
+    conforms, report = validate(to_rdf(_graph()))
+    assert conforms, report
+
+
+def test_rdf_shacl_catches_a_broken_export():
+    from kg.export.rdf import validate
+
+    g = to_rdf(_graph())
+    for ev in list(g.subjects(RDF.type, RWB.Evidence)):
+        g.remove((ev, RWB.sentence, None))
+    conforms, _ = validate(g)
+    assert not conforms
