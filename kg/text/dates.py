@@ -201,10 +201,19 @@ def parse_anchor(anchor: str | _dt.date | None) -> tuple[int | None, int | None,
     y = int(m.group(1))
     mo = int(m.group(2)) if m.group(2) else None
     d = int(m.group(3)) if m.group(3) else None
+    # metadata dates are untrusted ("2024-13-45", "0000"): keep only the valid prefix
+    if not 1 <= y <= 9999:
+        return None, None, None
+    if mo is not None and not 1 <= mo <= 12:
+        return y, None, None
+    if d is not None and not _valid(y, mo, d):
+        d = None
     return y, mo, d
 
 
 def _iso(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
+    if y is not None and not 1 <= y <= 9999:
+        raise ValueError(f"year {y} out of range")  # rejected by _find_in_norm
     if y is None:
         if m is None:
             return None
@@ -495,7 +504,10 @@ def _find_in_norm(text: str, norm: str, idx: list[int], anchor) -> list[DateMent
                 if key in seen:
                     continue
                 seen.add(key)
-                res = _resolve(name, m, anchor, v)
+                try:
+                    res = _resolve(name, m, anchor, v)
+                except (ValueError, OverflowError):  # "غدا" after 9999-12-31, "قبل 99999999 يوما"
+                    res = None
                 if res is None:
                     continue
                 cands.append((m.start(), m.end(), name, m, res))

@@ -241,14 +241,16 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         title = h1_text if not title or h1_text in title or len(h1_text) >= 8 else title
     for tag in _DROP_TAGS:
         for node in tree.css(tag):
-            node.decompose()
+            _decompose(node)
     for node in tree.css("[class], [id], [role]"):
+        if node.tag in ("html", "body"):
+            continue  # <html role="navigation"> / <body class="nav">: never drop the page itself
         role = (node.attributes.get("role") or "").lower()
         cls = " ".join(filter(None, [node.attributes.get("class"), node.attributes.get("id")]))
         if role in ("navigation", "banner", "contentinfo", "complementary", "search") or (
-            cls and _BOILERPLATE_CLASS.search(cls) and node.tag not in ("article", "main", "body", "html")
+            cls and _BOILERPLATE_CLASS.search(cls) and node.tag not in ("article", "main")
         ):
-            node.decompose()
+            _decompose(node)
     root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
     if root is None:
         return "", title
@@ -261,6 +263,13 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         if line:
             paras.append(line)
     return "\n\n".join(paras), title
+
+
+def _decompose(node) -> None:
+    try:
+        node.decompose()
+    except Exception:  # noqa: BLE001 — lexbor refuses to decompose the root node
+        pass
 
 
 def _walk(node, out: list[str]) -> None:

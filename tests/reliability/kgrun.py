@@ -1,0 +1,64 @@
+"""``python tests/reliability/kgrun.py ARGS`` == ``python -m kg ARGS``, plus the two test-only
+fallbacks of :mod:`tests.reliability._env` when (and only when) the product lacks them:
+the mini KB instead of a missing packaged KB, and an escaping stand-in for a missing
+``kg.export.html``.  Nothing is written to the source tree."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import json
+import runpy
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIKB = ROOT / "tests" / "data" / "minikb" / "kb"
+sys.path.insert(0, str(ROOT))
+
+
+def _fallback_kb() -> None:
+    from kg.entities import kb as kbmod
+
+    base = ROOT / "kg" / "data" / "kb"
+    if any((base / n).exists() for n in kbmod.KB_FILES):
+        return
+    original = kbmod.KnowledgeBase.load.__func__
+
+    def load(cls, directory=None):
+        return original(cls, directory or MINIKB)
+
+    kbmod.KnowledgeBase.load = classmethod(load)
+
+
+def _fallback_html() -> None:
+    if importlib.util.find_spec("kg.export.html") is not None:
+        return
+    import types
+
+    from kg.util import atomic_write_text
+
+    mod = types.ModuleType("kg.export.html")
+
+    def to_html(G) -> str:  # deterministic, escaped, tiny
+        rows = "".join(
+            f"<li>{html.escape(str(n))}: {html.escape(json.dumps(d, ensure_ascii=False, sort_keys=True, default=str))}</li>"
+            for n, d in sorted(G.nodes(data=True))
+        )
+        return f"<!doctype html><html><body><ul>{rows}</ul></body></html>\n"
+
+    def write_html(G, path):
+        return atomic_write_text(Path(path), to_html(G))
+
+    mod.to_html, mod.write_html, mod.__stub__ = to_html, write_html, True
+    sys.modules["kg.export.html"] = mod
+    import kg.export
+
+    kg.export.html = mod
+
+
+if __name__ == "__main__":
+    _fallback_kb()
+    _fallback_html()
+    sys.argv[0] = "kg"
+    runpy.run_module("kg", run_name="__main__", alter_sys=True)
