@@ -18,10 +18,12 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -194,9 +196,27 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         raise InputError(path, "binary file (NUL bytes)")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        repaired = _repair_utf8(data, err)
+        if repaired is not None:
+            return repaired
     return _decode_legacy(data)
+
+
+def _repair_utf8(data: bytes, err: UnicodeDecodeError) -> tuple[str, str] | None:
+    """UTF-8 text cut in the middle of a character (a truncated download or copy), or with a
+    few stray bytes, must not fall through to the cp1256 guess: that turns every Arabic letter
+    into mojibake (ط§ظ„) and the document silently into garbage."""
+    if err.reason == "unexpected end of data" and err.end == len(data) and len(data) - err.start <= 3:
+        head = data[: err.start].decode("utf-8", errors="replace")
+        if "\ufffd" not in head and any(ord(c) >= 0x80 for c in head):
+            return head, "utf-8 (truncated)"
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    multibyte = sum(1 for c in text if c >= "\x80") - text.count("\ufffd")
+    if 0 < bad and multibyte >= 20 * bad:
+        return text, f"utf-8 ({bad} invalid byte sequence{'s' if bad > 1 else ''} replaced)"
+    return None
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -325,7 +345,10 @@ def iter_input_paths(inputs: Iterable[str | Path] | str | Path) -> Iterator[Path
         p = Path(item)
         if p.is_dir():
             for f in _walk_dir(p):
-                yield from emit(f)
+                if isinstance(f, InputProblem):
+                    yield f
+                else:
+                    yield from emit(f)
         elif p.is_file():
             yield from emit(p)
         elif _GLOB_CHARS.search(str(item)):
@@ -336,17 +359,40 @@ def iter_input_paths(inputs: Iterable[str | Path] | str | Path) -> Iterator[Path
                 mp = Path(m)
                 if mp.is_dir():
                     for f in _walk_dir(mp):
-                        yield from emit(f)
+                        if isinstance(f, InputProblem):
+                            yield f
+                        else:
+                            yield from emit(f)
                 elif mp.is_file():
                     yield from emit(mp)
-        elif p.exists():
-            yield InputProblem(str(item), "not a regular file")
+                elif mp.suffix.lower() in INPUT_SUFFIXES:
+                    yield InputProblem(m, _not_regular(mp))
+        elif p.exists() or p.is_symlink():
+            yield InputProblem(str(item), _not_regular(p))
         else:
             yield InputProblem(str(item), "no such file or directory")
 
 
-def _walk_dir(root: Path) -> list[Path]:
-    found: list[tuple[str, Path]] = []
+def _not_regular(fp: Path) -> str:
+    """Why an input-looking name (``x.txt``) is not read: FIFO, socket, device, broken symlink."""
+    try:
+        st = os.stat(fp)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symlink loop"
+        if os.path.islink(fp):
+            return "dangling symlink (target missing)"
+        return f"cannot read: {e.strerror or e}"
+    mode = st.st_mode
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return f"not a regular file ({name})"
+    return "not a regular file"
+
+
+def _walk_dir(root: Path) -> list[Path | InputProblem]:
+    found: list[tuple[str, Path | InputProblem]] = []
     visited: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
         try:
@@ -365,8 +411,11 @@ def _walk_dir(root: Path) -> list[Path]:
                 continue
             if fn.lower().endswith(INPUT_SUFFIXES):
                 fp = Path(dirpath) / fn
+                rel = fp.relative_to(root).as_posix()
                 if fp.is_file():
-                    found.append((fp.relative_to(root).as_posix(), fp))
+                    found.append((rel, fp))
+                elif not fp.is_dir():  # a FIFO would block the build, a broken link has nothing to read
+                    found.append((rel, InputProblem(str(fp), _not_regular(fp))))
     found.sort(key=lambda t: t[0])
     return [fp for _, fp in found]
 
