@@ -490,6 +490,39 @@ def _read_path(path: str | Path, max_bytes: int | None) -> list[Document | Input
     return [_finish(doc)]
 
 
+_ISO_DATE = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
+
+
+def metadata_date(value: object) -> str | None:
+    """A metadata date (JSON Lines ``date``) as an ISO value at its precision, or None when it is
+    not a real date: ``2024-06-19``, ``2024-06-19T10:00:00Z``, ``2024-06``, ``2024``, or a date
+    written in words (``19 يونيو 2024``).  Metadata is untrusted: ``2024-13-45`` must not reach the
+    graph as an ill-typed ``xsd:date``."""
+    import datetime as _dt
+
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value)
+    if not text.strip() or len(text) > 200:
+        return None
+    m = _ISO_DATE.fullmatch(text)
+    if m:
+        y, mo, d = (int(g) if g else None for g in m.groups())
+        try:
+            _dt.date(y, mo or 1, d or 1)
+        except ValueError:
+            return None
+        if y < 1000:
+            return None
+        return f"{y:04d}" + (f"-{mo:02d}" if mo else "") + (f"-{d:02d}" if d else "")
+    from kg.text.dates import find_dates
+
+    for d in find_dates(text):
+        if d.value and d.kind in ("absolute", "hijri"):
+            return d.value
+    return None
+
+
 def _first_line_title(text: str) -> str | None:
     for line in text.split("\n", 20)[:20]:
         s = line.strip()
@@ -520,7 +553,7 @@ def _read_jsonl(path: Path, text: str, enc: str) -> list[Document | InputProblem
         if did is None or str(did).strip() == "":
             did = f"{path.stem}-{lineno}"
         title = obj.get("title")
-        date = obj.get("date")
+        date = metadata_date(obj.get("date"))  # an invalid date falls back to the date in the text
         body = _clean_text(body)
         if looks_like_html(body):
             body, t2 = html_to_text(body)

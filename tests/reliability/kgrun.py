@@ -57,7 +57,27 @@ def _fallback_html() -> None:
     kg.export.html = mod
 
 
+def _emulate_nonroot() -> None:
+    """``KGRUN_EMULATE_NONROOT=1``: root reads a chmod-000 file anyway, so when the tests run as
+    root (CI containers) reading a file without any read bit raises the ``PermissionError`` a
+    normal user would get.  Test harness only; the product's own handling is what is tested."""
+    import os
+    import pathlib
+
+    if os.environ.get("KGRUN_EMULATE_NONROOT") != "1" or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    original = pathlib.Path.read_bytes
+
+    def read_bytes(self):
+        if self.stat().st_mode & 0o444 == 0:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    pathlib.Path.read_bytes = read_bytes
+
+
 if __name__ == "__main__":
+    _emulate_nonroot()
     _fallback_kb()
     _fallback_html()
     sys.argv[0] = "kg"
