@@ -76,7 +76,43 @@ def _emulate_nonroot() -> None:
     pathlib.Path.read_bytes = read_bytes
 
 
+def _reverse_listing() -> None:
+    """``KGRUN_REVERSE_LISTING=1``: directory listings come in reverse order (``os.scandir``,
+    ``os.listdir``), to prove the outputs do not depend on the file system's order."""
+    import os
+
+    if os.environ.get("KGRUN_REVERSE_LISTING") != "1":
+        return
+    scandir, listdir = os.scandir, os.listdir
+
+    class _Reversed:
+        def __init__(self, it):
+            self._it = it
+            self._entries = list(reversed(list(it)))
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            if not self._entries:
+                raise StopIteration
+            return self._entries.pop(0)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._it.close()
+
+        def close(self):
+            self._it.close()
+
+    os.scandir = lambda path=".": _Reversed(scandir(path))
+    os.listdir = lambda path=".": list(reversed(listdir(path)))
+
+
 if __name__ == "__main__":
+    _reverse_listing()
     _emulate_nonroot()
     _fallback_kb()
     _fallback_html()
