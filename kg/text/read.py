@@ -254,9 +254,9 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     title = None
     t = tree.css_first("title")
     if t is not None:
-        title = " ".join(t.text(deep=True).split()) or None
+        title = " ".join(_CONTROL.sub("", t.text(deep=True)).split()) or None
     h1 = tree.css_first("h1")
-    h1_text = " ".join(h1.text(deep=True).split()) if h1 is not None else ""
+    h1_text = " ".join(_CONTROL.sub("", h1.text(deep=True)).split()) if h1 is not None else ""
     if h1_text:
         title = h1_text if not title or h1_text in title or len(h1_text) >= 8 else title
     for tag in _DROP_TAGS:
@@ -276,7 +276,7 @@ def html_to_text(html: str) -> tuple[str, str | None]:
         return "", title
     parts: list[str] = []
     _walk(root, parts)
-    raw = "".join(parts)
+    raw = _CONTROL.sub("", "".join(parts))  # &#1; and friends
     paras = []
     for block in re.split(r"\n\s*\n", raw):
         line = " ".join(block.split())
@@ -457,11 +457,24 @@ def _finish(doc: Document) -> Document:
     return doc
 
 
+# C0/C1 control characters (but tab and line ends), DEL and the noncharacters U+FFFE/U+FFFF: never
+# text in a news article, and not allowed in XML 1.0, so one "\x01" would make graph.graphml (and
+# RDF/XML) unreadable.  Vertical tab, form feed and NEL are line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_LINE_CONTROL = re.compile("[\x0b\x0c\x85\x1c-\x1e]")
+
+
+def _one_line(value: str) -> str:
+    """Metadata (ids, titles, sources, file names) without control characters."""
+    return _CONTROL.sub("", _LINE_CONTROL.sub(" ", value))
+
+
 def _clean_text(text: str) -> str:
     # line ends: keep one "\n" convention so offsets are stable across platforms
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    text = _LINE_CONTROL.sub("\n", text)
+    return _CONTROL.sub("", text)
 
 
 def read_path(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> list[Document]:
@@ -484,7 +497,7 @@ def _read_path(path: str | Path, max_bytes: int | None) -> list[Document | Input
         text, title = html_to_text(text)
     if not text.strip():
         raise InputError(path, "no text" if suffix not in (".html", ".htm") else "no article text in HTML")
-    doc = Document(id=path.stem, text=text, path=str(path), title=title, encoding=enc)
+    doc = Document(id=_one_line(path.stem) or "document", text=text, path=str(path), title=title, encoding=enc)
     if title is None:
         doc.title = _first_line_title(text)
     return [_finish(doc)]
@@ -546,15 +559,18 @@ def _read_jsonl(path: Path, text: str, enc: str) -> list[Document | InputProblem
             out.append(InputProblem(where, "not a JSON object"))
             continue
         body = obj.get("text")
+        if isinstance(body, str):
+            body = _clean_text(body)
         if not isinstance(body, str) or not body.strip():
             out.append(InputProblem(where, "missing or empty \"text\""))
             continue
         did = obj.get("id")
-        if did is None or str(did).strip() == "":
-            did = f"{path.stem}-{lineno}"
+        did = _one_line(str(did)) if did is not None else ""
+        if not did.strip():
+            did = f"{_one_line(path.stem)}-{lineno}"
         title = obj.get("title")
+        title = _one_line(str(title)) if title else None
         date = metadata_date(obj.get("date"))  # an invalid date falls back to the date in the text
-        body = _clean_text(body)
         if looks_like_html(body):
             body, t2 = html_to_text(body)
             title = title or t2
@@ -563,7 +579,7 @@ def _read_jsonl(path: Path, text: str, enc: str) -> list[Document | InputProblem
             text=body,
             path=str(path),
             title=str(title) if title else _first_line_title(body),
-            source=str(obj["source"]) if obj.get("source") else None,
+            source=_one_line(str(obj["source"])) if obj.get("source") else None,
             date=str(date) if date else None,
             encoding=enc,
         )

@@ -94,6 +94,8 @@ def make_bad_corpus(dest: str | Path, *, big: bool = True, many: int = 0) -> dic
     # cut in the middle of the last (2-byte) Arabic letter: decoded as UTF-8 minus the stub
     trunc = (ARTICLE.strip() + " الشمالية").encode("utf-8")[:-1]
     put("good/truncated-utf8.txt", trunc)
+    # control characters (never text; XML 1.0 forbids them, so they must not reach graph.graphml)
+    put("good/control-chars.txt", ("\x1b[31m" + ARTICLE.replace("موسكو", "بغداد").replace(" ", " \x01", 3) + "\x0c\x7f").encode("utf-8"))
     put("good/article.html", (
         "<!doctype html><html><head><title>قمة بيونغ يانغ</title><script>var x = '</p>';</script></head>"
         "<body><nav class=menu>الرئيسية</nav><article><h1>قمة بيونغ يانغ</h1>"

@@ -25,9 +25,9 @@ from tests.data.make_bad_corpus import make_bad_corpus
 from tests.reliability._env import run_kg
 
 GOOD_IDS = {"utf8", "utf8-bom", "cp1256", "utf16le-bom", "utf16be-bom", "utf16le-nobom", "utf16be-nobom",
-            "truncated-utf8", "article", "jl-1", "jl-3"}
+            "truncated-utf8", "article", "jl-1", "jl-3", "control-chars"}
 CITIES = {"utf8": "موسكو", "utf8-bom": "الدوحة", "cp1256": "عمان", "utf16le-bom": "بيروت", "utf16be-bom": "دمشق",
-          "utf16le-nobom": "القاهرة", "utf16be-nobom": "تونس", "truncated-utf8": "موسكو"}
+          "utf16le-nobom": "القاهرة", "utf16be-nobom": "تونس", "truncated-utf8": "موسكو", "control-chars": "بغداد"}
 MAX = "5000000"  # the 10 MB single-line file is over it; see test_ten_megabyte_line_text_layer for reading it
 
 
@@ -90,6 +90,15 @@ def test_every_good_file_built_and_decoded(built):
     for doc_id, city in CITIES.items():
         assert city in titles[doc_id], f"{doc_id}: title {titles[doc_id]!r} (mojibake?)"
     assert not any("ط§" in t or "Ø" in t for t in titles.values())
+    # every output loads (control characters would make GraphML unreadable XML)
+    import html.parser
+
+    import networkx as nx
+
+    nx.read_graphml(out / "graph.graphml")
+    p = html.parser.HTMLParser()
+    p.feed((out / "graph.html").read_text(encoding="utf-8"))
+    p.close()
 
 
 def test_exit_code_2_when_nothing_built(corpus, tmp_path):
