@@ -14,24 +14,61 @@ from kg.errors import QueryError
 
 __all__ = ["run_query", "check_query", "format_rows"]
 
-_UPDATE_RE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
-_SERVICE_RE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+# keywords, not variables (?add), prefixed names (ex:service, service:x) or parts of longer names
+_UPDATE_RE = re.compile(r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)(?![\w:])", re.IGNORECASE)
+_SERVICE_RE = re.compile(r"(?<![?$:\w])SERVICE(?![\w:])", re.IGNORECASE)
 _STRING_RE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 
 
 def check_query(query: str, *, allow_service: bool = False) -> None:
-    """Refuse SPARQL Update and federated SERVICE clauses (outside strings, IRIs and comments)."""
-    bare = _STRING_RE.sub(" ", query)
-    from rdflib.plugins.sparql.parser import parseQuery
+    """Refuse SPARQL Update and federated SERVICE clauses (outside strings, IRIs and comments).
+
+    SPARQL lets ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes stand for any character anywhere in a query
+    (rdflib expands them before parsing), so ``\\u0053ERVICE`` *is* ``SERVICE``: the checks run on
+    the expanded text, and SERVICE is also looked for in the parse tree itself."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
 
     try:
-        parseQuery(query)
-    except Exception as err:  # noqa: BLE001 — rdflib raises pyparsing errors
-        if _UPDATE_RE.search(bare):
-            raise QueryError("update queries are refused: `kg query` is read-only") from err
+        expanded = expandUnicodeEscapes(query)
+    except Exception as err:  # noqa: BLE001 — a malformed escape
         raise QueryError(f"SPARQL syntax error: {err}") from err
-    if not allow_service and _SERVICE_RE.search(bare):
+    bare = _STRING_RE.sub(" ", expanded)
+    try:
+        tree = parseQuery(query)
+    except Exception as err:  # noqa: BLE001 — rdflib raises pyparsing errors
+        if _is_update(query) or _UPDATE_RE.search(bare):
+            raise QueryError("update queries are refused: `kg query` is read-only") from None
+        raise QueryError(f"SPARQL syntax error: {err}") from None
+    if not allow_service and (_SERVICE_RE.search(bare) or _has_service(tree)):
         raise QueryError("SERVICE clauses are refused by default (they reach other servers); pass --allow-service")
+
+
+def _is_update(query: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(query)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def _has_service(tree: Any) -> bool:
+    """Whether the parse tree holds a ``ServiceGraphPattern`` (at any depth)."""
+    stack = [tree]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > 1_000_000:  # pragma: no cover - absurdly large query
+            return True
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(list(node))
+    return False
 
 
 def _load(path: str) -> Any:
@@ -44,6 +81,9 @@ def _load(path: str) -> Any:
 
 
 def _execute(path: str, query: str) -> tuple[list[str], list[list[Any]]]:
+    import rdflib.plugins.sparql as sparql
+
+    sparql.SPARQL_LOAD_GRAPHS = False  # FROM <file:///…> / FROM <http://…> must not load anything
     res = _load(path).query(query)
     if res.type == "ASK":
         return ["ask"], [[bool(res.askAnswer)]]
@@ -74,7 +114,11 @@ def run_query(path: str | Path, query: str, *, timeout: float = 30.0, allow_serv
         proc.kill()
         proc.join()
         raise QueryError(f"query timed out after {timeout:g} s")
-    status, payload = parent.recv()
+    try:
+        status, payload = parent.recv()
+    except (EOFError, OSError):  # the worker died without answering (killed, out of memory)
+        proc.join()
+        raise QueryError(f"query process died (exit code {proc.exitcode})") from None
     proc.join()
     if status == "error":
         raise QueryError(payload)
