@@ -36,7 +36,10 @@ def packaged_kb_available() -> bool:
 
 
 def html_exporter_available() -> bool:
-    return importlib.util.find_spec("kg.export.html") is not None
+    try:
+        return importlib.util.find_spec("kg.export.html") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 HTML_MISSING = "kg/export/html.py is not there yet (owned by the HTML exporter engineer); re-enabled when it lands"
