@@ -123,7 +123,7 @@ def test_exit_code_0_when_all_fine(corpus, tmp_path):
     assert _report(tmp_path / "out")["skipped"] == []
 
 
-@pytest.mark.parametrize("args", [["/nonexistent/dir"], ["/nonexistent/*.txt"], []])
+@pytest.mark.parametrize("args", [["/nonexistent/dir", "/nonexistent/*.txt"], []])
 def test_exit_code_2_on_bad_usage(args, tmp_path):
     r = run_kg("build", *args, "--out", str(tmp_path / "out"), "--quiet")
     assert r.returncode == 2, r.stdout + r.stderr
