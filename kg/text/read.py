@@ -352,7 +352,7 @@ def iter_input_paths(inputs: Iterable[str | Path] | str | Path) -> Iterator[Path
         elif p.is_file():
             yield from emit(p)
         elif _GLOB_CHARS.search(str(item)):
-            matches = sorted(glob.glob(str(item), recursive=True))
+            matches = _glob(str(item))
             if not matches:
                 yield InputProblem(str(item), "no file matches this pattern")
             for m in matches:
@@ -371,6 +371,69 @@ def iter_input_paths(inputs: Iterable[str | Path] | str | Path) -> Iterator[Path
             yield InputProblem(str(item), _not_regular(p))
         else:
             yield InputProblem(str(item), "no such file or directory")
+
+
+def _glob(pattern: str) -> list[str]:
+    """``glob.glob(pattern, recursive=True)``, sorted, except that ``**`` is expanded by the
+    loop-safe directory walk: glob's own ``**`` follows symlinked directories without memory,
+    so two links to ``..`` in one folder make it explore 2**40 paths (the build hangs)."""
+    if "**" not in pattern:
+        return sorted(glob.glob(pattern))
+    parts = pattern.split("/")
+    k = next(i for i, part in enumerate(parts) if _GLOB_CHARS.search(part))
+    root = "/".join(parts[:k]) or ("/" if pattern.startswith("/") else ".")
+    if not os.path.isdir(root):
+        return []
+    rx = _glob_regex(pattern if k else "./" + pattern)  # os.walk(".") yields "./name"
+    out: list[str] = []
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in visited:
+            dirnames[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in [*dirnames, *filenames]:
+            if name.startswith("."):
+                continue
+            full = os.path.join(dirpath, name)
+            if rx.match(full):
+                out.append(full if k else full[2:])
+    return sorted(set(out))
+
+
+def _glob_regex(pattern: str) -> "re.Pattern[str]":
+    """Shell-glob → regex: ``**/`` any number of folders, ``*`` / ``?`` within one name, ``[…]``."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and (j := pattern.find("]", i + 2)) > 0:
+            body = pattern[i + 1:j]
+            body = "^" + body[1:] if body.startswith("!") else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
 
 
 def _not_regular(fp: Path) -> str:

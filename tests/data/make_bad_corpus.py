@@ -126,7 +126,9 @@ def make_bad_corpus(dest: str | Path, *, big: bool = True, many: int = 0) -> dic
         (dest / rel).symlink_to(target)
         manifest[rel] = REASONS[rel]
     (bad / "dir-loop").mkdir()
-    (bad / "dir-loop" / "up").symlink_to("..", target_is_directory=True)  # a directory loop: walked once
+    # directory loops: walked once (two of them made glob's "**" explore 2**40 paths)
+    (bad / "dir-loop" / "up").symlink_to("..", target_is_directory=True)
+    (bad / "dir-loop" / "up2").symlink_to("..", target_is_directory=True)
     if hasattr(os, "mkfifo"):
         os.mkfifo(bad / "fifo.txt")
         manifest["bad/fifo.txt"] = REASONS["bad/fifo.txt"]

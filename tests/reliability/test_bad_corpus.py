@@ -130,6 +130,21 @@ def test_exit_code_2_on_bad_usage(args, tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def test_recursive_glob_over_symlink_loops_terminates(corpus):
+    """``kg build 'in/**/*.txt'`` over folders with symlink loops: finishes, each file once."""
+    import subprocess
+    import sys
+
+    root, manifest = corpus
+    code = ("import sys; from kg.text.read import iter_input_paths; "
+            "print(len([p for p in iter_input_paths([sys.argv[1]])]))")
+    r = subprocess.run([sys.executable, "-c", code, str(root / "in" / "**" / "*.txt")], capture_output=True, text=True,
+                       timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert r.returncode == 0, r.stderr
+    n_txt = sum(1 for k in manifest if k.endswith(".txt") and "/" in k)
+    assert int(r.stdout) == n_txt
+
+
 def test_unreadable_file_in_process(corpus, monkeypatch):
     """The product's own PermissionError handling, without the harness's emulation."""
     from kg.text.read import InputProblem, read_documents
