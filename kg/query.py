@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import multiprocessing as mp
 import re
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 from kg.errors import QueryError
 
 __all__ = ["run_query", "check_query", "format_rows"]
+
+_MAX_WAIT = 7 * 24 * 3600.0  # larger timeouts overflow select(): a week is "no limit" enough
 
 # keywords, not variables (?add), prefixed names (ex:service, service:x) or parts of longer names
 _UPDATE_RE = re.compile(r"(?<![?$:\w])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)(?![\w:])", re.IGNORECASE)
@@ -103,6 +106,9 @@ def _worker(path: str, query: str, conn) -> None:
 def run_query(path: str | Path, query: str, *, timeout: float = 30.0, allow_service: bool = False) -> tuple[list[str], list[list[Any]]]:
     """Run ``query`` on an RDF file in a child process that is killed after ``timeout`` seconds."""
     check_query(query, allow_service=allow_service)
+    if timeout is None or math.isnan(timeout) or timeout <= 0:
+        raise QueryError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    wait = None if math.isinf(timeout) else min(float(timeout), _MAX_WAIT)  # inf: no limit
     if not Path(path).exists():
         raise QueryError(f"{path}: no such RDF file (run `kg build` first)")
     ctx = mp.get_context("fork") if hasattr(mp, "get_context") and "fork" in mp.get_all_start_methods() else mp.get_context()
@@ -110,7 +116,7 @@ def run_query(path: str | Path, query: str, *, timeout: float = 30.0, allow_serv
     proc = ctx.Process(target=_worker, args=(str(path), query, child), daemon=True)
     proc.start()
     child.close()
-    if not parent.poll(timeout):
+    if not parent.poll(wait):
         proc.kill()
         proc.join()
         raise QueryError(f"query timed out after {timeout:g} s")

@@ -191,3 +191,21 @@ def test_cli_bad_query_file_is_a_message(ttl, tmp_path, content):
         path.write_bytes(content)
     r = run_kg("query", str(ttl), f"@{path}")
     assert r.returncode in (1, 2) and "Traceback" not in r.stderr + r.stdout
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan")])
+def test_invalid_timeout_refused(ttl, timeout):
+    with pytest.raises(QueryError, match="timeout must be a positive"):
+        run_query(ttl, "ASK { ?s ?p ?o }", timeout=timeout)
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), 1e300])
+def test_huge_timeout_means_no_limit(ttl, timeout):
+    assert run_query(ttl, "ASK { ?s ?p ?o }", timeout=timeout) == (["ask"], [[True]])
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "1e300"])
+def test_cli_timeout_values_never_traceback(ttl, value):
+    r = run_kg("query", str(ttl), "ASK { ?s ?p ?o }", f"--timeout={value}")
+    assert "Traceback" not in r.stderr + r.stdout
+    assert r.returncode in (0, 1)
