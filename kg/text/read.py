@@ -179,20 +179,19 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
             raise InputError(path, f"invalid UTF-8 after BOM at byte {e.start + 3}") from None
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         enc = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
-        try:
-            return data[2:].decode(enc), enc
-        except UnicodeDecodeError:
-            raise InputError(path, f"invalid {enc.upper()} text") from None
+        text = _decode_utf16(data[2:], enc)
+        if text is None:
+            raise InputError(path, f"invalid {enc.upper()} text")
+        return text
     kind = _sniff_binary(data)
     if kind:
         raise InputError(path, f"binary file ({kind})")
     if b"\x00" in data:
         enc = _utf16_guess(data)
         if enc:
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                pass
+            text = _decode_utf16(data, enc)
+            if text is not None:
+                return text
         raise InputError(path, "binary file (NUL bytes)")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -201,6 +200,19 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
         if repaired is not None:
             return repaired
     return _decode_legacy(data)
+
+
+def _decode_utf16(data: bytes, enc: str) -> tuple[str, str] | None:
+    """UTF-16 text; a file cut after an odd byte (or inside a surrogate pair) loses only that stub."""
+    try:
+        return data.decode(enc), enc
+    except UnicodeDecodeError as err:
+        if err.end == len(data) and len(data) - err.start <= 3:
+            try:
+                return data[: err.start].decode(enc), f"{enc} (truncated)"
+            except UnicodeDecodeError:
+                return None
+        return None
 
 
 def _repair_utf8(data: bytes, err: UnicodeDecodeError) -> tuple[str, str] | None:

@@ -91,6 +91,7 @@ def make_bad_corpus(dest: str | Path, *, big: bool = True, many: int = 0) -> dic
     put("good/utf16be-bom.txt", b"\xfe\xff" + ARTICLE.replace("موسكو", "دمشق").encode("utf-16-be"))
     put("good/utf16le-nobom.txt", ARTICLE.replace("موسكو", "القاهرة").encode("utf-16-le"))
     put("good/utf16be-nobom.txt", ARTICLE.replace("موسكو", "تونس").encode("utf-16-be"))
+    put("good/utf16le-truncated.txt", (b"\xff\xfe" + ARTICLE.replace("موسكو", "الجزائر").encode("utf-16-le"))[:-1])
     # cut in the middle of the last (2-byte) Arabic letter: decoded as UTF-8 minus the stub
     trunc = (ARTICLE.strip() + " الشمالية").encode("utf-8")[:-1]
     put("good/truncated-utf8.txt", trunc)

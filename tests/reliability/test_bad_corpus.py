@@ -25,9 +25,10 @@ from tests.data.make_bad_corpus import make_bad_corpus
 from tests.reliability._env import run_kg
 
 GOOD_IDS = {"utf8", "utf8-bom", "cp1256", "utf16le-bom", "utf16be-bom", "utf16le-nobom", "utf16be-nobom",
-            "truncated-utf8", "article", "jl-1", "jl-3", "control-chars"}
+            "truncated-utf8", "article", "jl-1", "jl-3", "control-chars", "utf16le-truncated"}
 CITIES = {"utf8": "موسكو", "utf8-bom": "الدوحة", "cp1256": "عمان", "utf16le-bom": "بيروت", "utf16be-bom": "دمشق",
-          "utf16le-nobom": "القاهرة", "utf16be-nobom": "تونس", "truncated-utf8": "موسكو", "control-chars": "بغداد"}
+          "utf16le-nobom": "القاهرة", "utf16be-nobom": "تونس", "truncated-utf8": "موسكو", "control-chars": "بغداد",
+          "utf16le-truncated": "الجزائر"}
 MAX = "5000000"  # the 10 MB single-line file is over it; see test_ten_megabyte_line_text_layer for reading it
 
 
