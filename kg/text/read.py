@@ -673,6 +673,11 @@ def read_documents(
             yield p
             continue
         try:
-            yield from _read_path(p, max_bytes)
+            docs = _read_path(p, max_bytes)
         except InputError as e:
             yield InputProblem(e.path, e.reason)
+            continue
+        except Exception as e:  # noqa: BLE001 — a parser bug on one file must not stop the batch
+            yield InputProblem(str(p), f"cannot read: {type(e).__name__}: {e}")
+            continue
+        yield from docs

@@ -217,3 +217,22 @@ def test_doc_timeout_reports_document_and_batch_continues(corpus, tmp_path):
     assert re.search(r"time|budget", reasons.get("huge.txt", ""), re.I), reasons
     assert GOOD_IDS <= set(report["documents"])
     assert elapsed < 120
+
+
+def test_unexpected_reader_error_is_reported_and_batch_continues(tmp_path, monkeypatch):
+    """A bug in a parser (selectolax raised on ``<html role=navigation>``) used to escape
+    ``read_documents`` and abort the whole build; now it is that file's reason."""
+    import kg.text.read as read
+
+    (tmp_path / "a.html").write_text("<html><body><p>نص أول</p></body></html>", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("نص ثان", encoding="utf-8")
+
+    def boom(html):
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(read, "html_to_text", boom)
+    items = list(read.read_documents([tmp_path]))
+    problems = [i for i in items if isinstance(i, read.InputProblem)]
+    assert [Path(p.path).name for p in problems] == ["a.html"]
+    assert "RuntimeError: parser exploded" in problems[0].reason
+    assert [d.id for d in items if isinstance(d, read.Document)] == ["b"]
