@@ -318,6 +318,15 @@ def segment_word(word: str, lexicon: Lexicon | None = None) -> list[Segment]:
 
 
 def _cut(word: str, idx: list[int], pieces: list[tuple[int, str, str]]) -> list[Segment]:
+    segs = _cut_raw(word, idx, pieces)
+    if all(s.text for s in segs):
+        return segs
+    # a boundary fell inside one character that normalises to several (ﷲ → الله, ﻻ → لا):
+    # the surface cannot be split there, so the word stays whole (an empty token crashes spaCy)
+    return [Segment(word, normalize(word), "stem")]
+
+
+def _cut_raw(word: str, idx: list[int], pieces: list[tuple[int, str, str]]) -> list[Segment]:
     out = []
     pos = 0  # norm position
     start = 0
