@@ -52,10 +52,12 @@ class CrfTagger:
     neighbouring sentences (``tag_sents`` over a document or a CoNLL stream).
     """
 
-    def __init__(self, tagger, lexicon: Lexicon, model_dir: Path, tagger2=None, window: int = STACK_WINDOW) -> None:
+    def __init__(self, tagger, lexicon: Lexicon, model_dir: Path, tagger2=None, window: int = STACK_WINDOW,
+                 o_threshold: float | None = None) -> None:
         self._tagger = tagger
         self._tagger2 = tagger2
         self.window = window
+        self.o_threshold = o_threshold
         self.lexicon = lexicon
         self.model_dir = model_dir
 
@@ -83,7 +85,8 @@ class CrfTagger:
             return t
 
         tagger2 = _open(model_dir / MODEL2_FILE) if (model_dir / MODEL2_FILE).is_file() else None
-        return cls(_open(model_file), lexicon, model_dir, tagger2, int(meta.get("stack_window", STACK_WINDOW)))
+        return cls(_open(model_file), lexicon, model_dir, tagger2, int(meta.get("stack_window", STACK_WINDOW)),
+                   meta.get("o_threshold"))
 
     def tag(self, words: list[str]) -> list[str]:
         """IOB2 tags for one sentence of words."""
@@ -92,9 +95,9 @@ class CrfTagger:
     def tag_sents(self, sentences: list[list[str]]) -> list[list[str]]:
         """IOB2 tags for consecutive sentences of one document (or a CoNLL stream)."""
         feats = [sent_features(list(w), self.lexicon) if w else [] for w in sentences]
-        first = [repair_iob2(self._tagger.tag(f)) if f else [] for f in feats]
         if self._tagger2 is None:
-            return first
+            return [self._decode(self._tagger, f) if f else [] for f in feats]
+        first = [repair_iob2(self._tagger.tag(f)) if f else [] for f in feats]
         freq = self.lexicon.freq
         ctxs = document_contexts([list(w) for w in sentences], first, freq, self.window)
         out = []
@@ -103,8 +106,21 @@ class CrfTagger:
                 out.append([])
                 continue
             f2 = [a + b for a, b in zip(f, stack_features(list(w), t1, ctx, freq))]
-            out.append(repair_iob2(self._tagger2.tag(f2)))
+            out.append(self._decode(self._tagger2, f2))
         return out
+
+    def _decode(self, tagger, feats) -> list[str]:
+        """Viterbi tags; with ``o_threshold``, an ``O`` whose best entity label has a marginal
+        probability of at least the threshold takes that label (trades precision for recall)."""
+        tags = tagger.tag(feats)
+        if self.o_threshold is not None:
+            labels = [lab for lab in tagger.labels() if lab != "O"]
+            for i, t in enumerate(tags):
+                if t == "O":
+                    best = max(labels, key=lambda lab: (tagger.marginal(lab, i), lab))
+                    if tagger.marginal(best, i) >= self.o_threshold:
+                        tags[i] = best
+        return repair_iob2(tags)
 
 
 def repair_iob2(tags: list[str]) -> list[str]:
@@ -274,10 +290,21 @@ def doc_words(doc: Doc) -> list[tuple[str, int, int]]:
     return words
 
 
+_SENT_END = {".", "!", "?", "؟", "…"}
+
+
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence token ranges: the doc's own, or else cut after sentence-final punctuation tokens."""
     if doc.has_annotation("SENT_START"):
         return [(s.start, s.end) for s in doc.sents]
-    return [(0, len(doc))]
+    out, start = [], 0
+    for tok in doc:
+        if tok.text in _SENT_END and (tok.i + 1 == len(doc) or doc[tok.i + 1].text not in _SENT_END):
+            out.append((start, tok.i + 1))
+            start = tok.i + 1
+    if start < len(doc):
+        out.append((start, len(doc)))
+    return out
 
 
 def annotate_doc(doc: Doc, tag_sents, key: str = "ner") -> Doc:

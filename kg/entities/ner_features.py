@@ -31,7 +31,7 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 
 CONJ = ("و", "ف")
 PREP = ("ب", "ل", "ك")
-MAX_PHRASE = 4  # longest gazetteer / lexicon phrase looked up, in words
+MAX_PHRASE = 5  # longest gazetteer / lexicon phrase looked up, in words
 
 
 def normalize(word: str) -> str:
@@ -185,21 +185,76 @@ class Lexicon:
 GAZ_CLASSES = {"Pers": "P", "Loc": "L", "Org": "O"}
 
 
-def read_gazetteers(gaz_dir: str | Path) -> dict[str, str]:
-    """ANERGazet lists -> {hash(normalised phrase): class letters}. Separator lines skipped."""
+def gaz_key(tokens: list[str], prefix: str = "") -> str:
+    """Canonical gazetteer key of normalised tokens: every token without its article."""
+    return hkey(prefix + " ".join(strip_article(t) for t in tokens))
+
+
+def _iob_chunks(tags: list[str]) -> list[tuple[int, int, str]]:
+    out, start, typ = [], None, None
+    for i, t in enumerate(list(tags) + ["O"]):
+        if t == "O" or t.startswith("B-") or (t.startswith("I-") and t[2:] != typ):
+            if typ is not None:
+                out.append((start, i, typ))
+            start, typ = (i, t[2:]) if t != "O" else (None, None)
+    return out
+
+
+def _add_phrase(out: dict[str, set[str]], phrase: str, letter: str) -> None:
+    toks = [normalize(t) for t in phrase.replace("_", " ").replace("\u200e", "").replace("\u200f", "").split()]
+    toks = [t for t in toks if t]
+    if not toks or len(toks) > MAX_PHRASE or any(len(t) < 2 for t in toks) or not _ARABIC.search(toks[0]):
+        return
+    out.setdefault(gaz_key(toks), set()).add(letter)
+
+
+def read_gazetteers(gaz_dir: str | Path, kb_dir: str | Path | None = None) -> dict[str, str]:
+    """Gazetteers -> {canonical phrase hash: class letters}.
+
+    ANERGazet (``gaz_dir``): P person-name parts, L places, O organisations (separator lines skipped).
+    With ``kb_dir`` (``shared/data/kb-sources``) also: L country names and aliases, N nationality
+    adjectives (nisba), O international organisations and Arabic party names, A PETRARCH actor
+    headwords (people and bodies, type unknown).
+    """
+    import csv
+
     out: dict[str, set[str]] = {}
     for name, letter in GAZ_CLASSES.items():
         path = Path(gaz_dir) / f"Aligned{name}Gazetteer.txt"
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.replace("\ufeff", "").strip()
-            if not line or not _ARABIC.search(line):
+            if line and _ARABIC.search(line):
+                _add_phrase(out, line, letter)
+    if kb_dir is not None:
+        kb = Path(kb_dir)
+        with open(kb / "derived" / "countries_ar_joined.csv", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for col in ("ar_un_short", "ar_un_formal", "ar_official_name", "ar_cldr", "ar_wikidata_label"):
+                    if row.get(col):
+                        _add_phrase(out, row[col], "L")
+                for alias in (row.get("ar_wikidata_aliases") or "").split("|"):
+                    if alias.strip():
+                        _add_phrase(out, alias, "L")
+                for col in ("demonym_ar_m", "demonym_ar_f", "demonym_ar_m_pl", "demonym_ar_f_pl",
+                            "demonym_ar_def_m", "demonym_ar_def_f", "nationality_ar_3neef"):
+                    if row.get(col):
+                        _add_phrase(out, row[col], "N")
+        with open(kb / "derived" / "igos_ar_qid.csv", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("name_ar"):
+                    _add_phrase(out, row["name_ar"], "O")
+        with open(kb / "parties" / "partyfacts_wikidata.csv", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                name = row.get("name_native") or ""
+                if _ARABIC.search(name) and not re.search("[\u067e\u0686\u06a9\u06af\u06cc\u06bc\u0681]", name):
+                    _add_phrase(out, name, "O")  # Arabic (not Persian/Pashto) script names only
+        for line in (kb / "petrarch-arabic" / "actor_dict_ar_v4.txt").read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line[0] in "\t#[" or line.lstrip().startswith("["):
                 continue
-            toks = [normalize(t) for t in line.split()]
-            if len(toks) > MAX_PHRASE:
-                continue
-            for variant in {" ".join(toks), " ".join([strip_article(toks[0])] + toks[1:])}:
-                out.setdefault(hkey(variant), set()).add(letter)
-    return {k: "".join(sorted(v)) for k, v in out.items()}
+            head = line.split("[")[0].strip()
+            if head:
+                _add_phrase(out, head, "A")
+    return {k: "".join(sorted(v)) for k, v in sorted(out.items())}
 
 
 def build_freq(word_lists, gaz_dir: str | Path | None = None, cap: int = 999) -> dict[str, int]:
@@ -222,7 +277,8 @@ def build_freq(word_lists, gaz_dir: str | Path | None = None, cap: int = 999) ->
 
 def build_label_lexicon(sentences, *, min_count: int = 2, freq: dict[str, int] | None = None) -> dict[str, str]:
     """From (words, tags) pairs: normalised word (key ``n:``) and proclitic-stripped word (key ``r:``)
-    -> majority entity class + share of entity use in tenths."""
+    -> majority entity class + share of entity use in tenths; and multi-word entity phrases (key
+    :func:`gaz_key` with prefix ``p:``) -> initials of their types (``P``, ``L``, ``O``, ``M``)."""
     counts: dict[str, dict[str, int]] = {}
     for words, tags in sentences:
         for w, t in zip(words, tags):
@@ -233,7 +289,14 @@ def build_label_lexicon(sentences, *, min_count: int = 2, freq: dict[str, int] |
             for key in {"n:" + n, "r:" + segment(n, freq)[1]}:
                 c = counts.setdefault(key, {})
                 c[lab] = c.get(lab, 0) + 1
-    out = {}
+    phrases: dict[str, set[str]] = {}
+    for words, tags in sentences:
+        for a, b, typ in _iob_chunks(tags):
+            if 2 <= b - a <= MAX_PHRASE:
+                toks = [normalize(w) for w in words[a:b]]
+                toks[0] = segment(toks[0], freq)[1]
+                phrases.setdefault(gaz_key(toks, "p:"), set()).add(typ[0])
+    out = {k: "".join(sorted(v)) for k, v in phrases.items()}
     for key, c in counts.items():
         n = sum(c.values())
         if n < min_count:
@@ -289,22 +352,20 @@ def _word_info(word: str, freq: dict[str, int] | None) -> dict[str, str]:
     return {"w": word, "n": n, "pre": pre, "rest": rest, "st": st, "al": "1" if rest != st else "0"}
 
 
-def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int) -> list[list[str]]:
+def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int, prefix: str = "",
+              min_len: int = 1) -> list[list[str]]:
     """BIO gazetteer tags per word from the longest phrase match starting at each word."""
     out: list[list[str]] = [[] for _ in infos]
     n = len(infos)
     for i in range(n):
-        first_forms = {infos[i]["rest"], infos[i]["st"], infos[i]["n"]}
-        for L in range(min(max_len, n - i), 0, -1):
+        first_forms = (infos[i]["rest"], infos[i]["n"])
+        for L in range(min(max_len, n - i), min_len - 1, -1):
             tail = [infos[j]["n"] for j in range(i + 1, i + L)]
-            hit = ""
+            hit: set[str] = set()
             for f in first_forms:
-                v = gaz.get(hkey(" ".join([f] + tail)))
-                if v:
-                    hit = v
-                    break
+                hit.update(gaz.get(gaz_key([f] + tail, prefix), ""))
             if hit:
-                for cls in hit:
+                for cls in sorted(hit):
                     out[i].append(f"B-{cls}" if L > 1 else f"U-{cls}")
                     for j in range(i + 1, i + L):
                         out[j].append(f"I-{cls}")
@@ -317,6 +378,7 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
     lexicon = lexicon or Lexicon()
     infos = [_word_info(w, lexicon.freq) for w in words]
     gaz = _gaz_tags(infos, lexicon.gaz, lexicon.gaz_max) if lexicon.gaz else [[] for _ in words]
+    phr = _gaz_tags(infos, lexicon.lex, MAX_PHRASE, "p:", 2) if lexicon.lex else [[] for _ in words]
     trig = [TRIGGERS.get(info["rest"], "") or TRIGGERS.get(info["n"], "") for info in infos]
     lex = [lexicon.lex.get(hkey("n:" + info["n"])) or lexicon.lex.get(hkey("r:" + info["rest"]), "") for info in infos]
 
@@ -347,6 +409,8 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
             f.append("punct")
         for g in gaz[i]:
             f.append("gaz=" + g)
+        for g in phr[i]:
+            f.append("phr=" + g)
         if trig[i]:
             f.append("trig=" + trig[i])
         if lex[i]:
@@ -370,6 +434,8 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
                     f.append(f"{d}:s2=" + inf["st"][-2:])
                     for g in gaz[j]:
                         f.append(f"{d}:gaz=" + g)
+                    for g in phr[j]:
+                        f.append(f"{d}:phr=" + g)
                     if lex[j]:
                         f.append(f"{d}:lex=" + lex[j].split(":")[0])
                     if is_punct(words[j]):

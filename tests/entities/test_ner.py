@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 import spacy
@@ -88,6 +87,40 @@ def test_features_deterministic():
     assert a == b and len(a) == len(words)
     assert all(isinstance(f, str) for fs in a for f in fs)
     assert "pre=و" in a[0] and "-1:BOS" in a[0] and "punct" in a[-1]
+
+
+def test_features_same_across_hash_seeds():
+    """No set/dict-order dependence: same features under different PYTHONHASHSEEDs."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json; from kg.entities.ner import CrfTagger, default_model_dir; "
+        "from kg.entities.ner_features import Lexicon, sent_features; "
+        "p = default_model_dir() / 'lexicon.json'; "
+        "lex = Lexicon.load(p) if p.is_file() else Lexicon(); "
+        "print(json.dumps(sent_features('وقال الرئيس الروسي فلاديمير بوتين في الولايات المتحدة الأمريكية .'.split(), lex)))"
+    )
+    outs = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+    assert len(outs) == 1
+
+
+def test_stack_features_and_contexts():
+    from kg.entities.ner_features import _ctx_key, document_contexts, stack_features
+
+    sents = [["قال", "بوتين", "."], ["وبوتين", "زار", "موسكو"]]
+    first = [["O", "B-PERS", "O"], ["O", "O", "B-LOC"]]
+    ctx = document_contexts(sents, first, None, window=1)
+    assert _ctx_key("وبوتين", None) == _ctx_key("بوتين", None)  # same key with or without the conjunction
+    assert ctx[1][_ctx_key("بوتين", None)] == {"PERS": 1}
+    assert _ctx_key(".", None) == ""
+    f = stack_features(sents[1], first[1], ctx[1], None)
+    assert "doc=PERS" in f[0] and "t0=O" in f[0] and "t+1=O" in f[0]
+    assert "t0=B-LOC" in f[2]
 
 
 # ---------------------------------------------------------------------------- packaged model
@@ -186,6 +219,18 @@ def test_doc_words_rebuilds_anercorp_words():
     assert doc_words(doc) == [("وبوتين", 0, 2), ("زار", 2, 3), ("الصين", 3, 5), (".", 5, 6)]
     doc2 = Doc(nlp.vocab, words=["قال", "،", "ثم", "ب", "باريس"], spaces=[False, True, True, False, False])
     assert [w for w, _, _ in doc_words(doc2)] == ["قال", "،", "ثم", "بباريس"]
+
+
+def test_component_splits_unsegmented_doc_into_sentences():
+    nlp = spacy.blank("ar")
+    if not HAS_MODEL:
+        pytest.skip("packaged NER model not trained")
+    comp = ner_mod.NerComponent(nlp, "kg_ner", None)
+    comp.tagger = _FakeTagger({"بوتين": "B-PERS", "موسكو": "B-LOC"})
+    words = ["قال", "بوتين", ".", "زار", "موسكو", "!"]
+    doc = comp(Doc(nlp.vocab, words=words, spaces=[True, False, True, True, False, False]))
+    assert comp.tagger.seen == [["قال", "بوتين", "."], ["زار", "موسكو", "!"]]
+    assert [(s.start, s.label_) for s in doc.spans["ner"]] == [(1, "PERS"), (4, "LOC")]
 
 
 class _FakeTagger:
