@@ -1,12 +1,24 @@
-"""Corpus build: read → analyze → graph → write every output, one bad file never stops the batch."""
+"""Corpus build: read → analyze → graph → write every output, one bad file never stops the batch.
+
+The per-document stage streams: documents are read lazily, analysed by an engine
+(:mod:`kg.engine`: this process, a local process pool or a Dask cluster) with a bounded number in
+flight, and each analysis is appended to ``analyses.jsonl`` as it arrives (in input order).  A
+per-document cache (:mod:`kg.cache`) skips documents whose text, metadata and pipeline fingerprint
+are unchanged.  The global merge (:func:`kg.graph.build.build_graph`) runs once all analyses are
+in; it sorts by document id, so the output bytes do not depend on the engine, the number of jobs
+or the order in which results arrive.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import networkx as nx
 
@@ -16,9 +28,12 @@ from kg.graph.build import build_graph
 from kg.text.read import Document, InputProblem, read_documents
 from kg.util import atomic_write_text
 
-__all__ = ["BuildReport", "analyze_corpus", "build", "build_graph_from_paths", "OUTPUTS"]
+__all__ = ["BuildReport", "analyze_corpus", "iter_analyses", "build", "build_graph_from_paths", "OUTPUTS",
+           "DEFAULT_DOC_TIMEOUT"]
 
 OUTPUTS = ("graph.ttl", "graph.html", "graph.graphml", "report.json")
+EXTRA_OUTPUTS = ("graph.nt", "analyses.jsonl")
+DEFAULT_DOC_TIMEOUT = 60.0
 
 
 @dataclass
@@ -28,6 +43,8 @@ class BuildReport:
     entities: dict[str, int] = field(default_factory=dict)
     relations: dict[str, int] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
+    # measurements of this run (not written to report.json, whose bytes must not depend on timing)
+    stats: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def exit_code(self) -> int:
@@ -41,6 +58,85 @@ class BuildReport:
                 "relations": self.relations, "outputs": self.outputs, "exit_code": self.exit_code}
 
 
+@dataclass
+class _Meta:
+    """Driver-side record of one input item (never sent to workers)."""
+
+    path: str
+    doc_id: str | None = None
+    key: str | None = None  # cache key when the result must be stored
+    words: int = 0
+
+
+def iter_analyses(
+    inputs: Sequence[str | Path],
+    *,
+    ner: str = "crf",
+    kb_dir: str | None = None,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache_dir: str | Path | None = None,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
+    on_document: Callable[[str], None] | None = None,
+    max_file_size: int | None = None,
+    stats: dict | None = None,
+) -> Iterator[tuple[str, str] | InputProblem]:
+    """Stream ``(doc_id, analysis_json)`` for every analysed document and :class:`InputProblem`
+    for every skipped one, in input order."""
+    from kg.cache import AnalysisCache, document_key, fingerprint
+    from kg.engine import get_pipeline, make_engine
+
+    stats = stats if stats is not None else {}
+    stats.update(documents=0, words=0, cache_hits=0, analysed=0)
+    if engine == "local":
+        get_pipeline(ner, kb_dir)  # fail fast on a bad backend, warnings in this process; forked workers inherit it
+    cache = AnalysisCache(cache_dir, fingerprint(ner, kb_dir)) if cache_dir else None
+    eng = make_engine(engine, jobs=jobs, ner=ner, kb_dir=kb_dir, timeout=doc_timeout, scheduler=scheduler)
+    kwargs = {"max_bytes": max_file_size} if max_file_size else {}
+
+    def items() -> Iterator[tuple[_Meta, object, tuple[str, str] | None]]:
+        seen: set[str] = set()
+        for item in read_documents(inputs, **kwargs):
+            if isinstance(item, InputProblem):
+                yield _Meta(str(item.path)), None, ("problem", item.reason)
+                continue
+            meta = _Meta(str(item.path or item.id), item.id, words=len(item.text.split()))
+            if item.id in seen:
+                yield meta, None, ("problem", f"duplicate document id {item.id!r}")
+                continue
+            seen.add(item.id)
+            known = None
+            if cache is not None:
+                meta.key = document_key(item)
+                hit = cache.get(meta.key)
+                if hit is not None:
+                    known, meta.key = ("ok", hit), None
+            yield meta, (None if known else item), known
+
+    try:
+        for meta, (status, payload) in eng.map(items()):
+            if meta.doc_id is not None:
+                stats["documents"] += 1
+                stats["words"] += meta.words
+            if status == "ok":
+                if meta.key is not None:
+                    stats["analysed"] += 1
+                    cache.put(meta.key, payload)  # type: ignore[union-attr]
+                elif cache is not None:
+                    stats["cache_hits"] += 1
+                else:
+                    stats["analysed"] += 1
+                yield meta.doc_id, payload  # type: ignore[misc]
+            else:
+                yield InputProblem(meta.path, payload)
+            if on_document and meta.doc_id is not None and not payload.startswith("duplicate document id"):
+                on_document(meta.doc_id)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def analyze_corpus(
     inputs: Sequence[str | Path],
     *,
@@ -48,40 +144,66 @@ def analyze_corpus(
     ner: str = "crf",
     on_document: Callable[[str], None] | None = None,
     max_file_size: int | None = None,
+    jobs: int | None = 1,
+    doc_timeout: float | None = None,
+    kb_dir: str | None = None,
 ) -> tuple[list[DocumentAnalysis], list[InputProblem]]:
     """Analyze every readable document; unreadable or failing ones become :class:`InputProblem`."""
-    from kg.pipeline import analyze, load_pipeline
+    if nlp is not None:  # a caller's own pipeline object: in this process
+        from kg.engine import _PIPELINES
 
-    nlp = nlp or load_pipeline(ner=ner)
+        _PIPELINES[(f"<caller {id(nlp)}>", None)] = nlp
+        ner, kb_dir, jobs = f"<caller {id(nlp)}>", None, 1
     analyses: list[DocumentAnalysis] = []
     problems: list[InputProblem] = []
-    seen: set[str] = set()
-    kwargs = {"max_bytes": max_file_size} if max_file_size else {}
-    for item in read_documents(inputs, **kwargs):
-        if isinstance(item, InputProblem):
-            problems.append(item)
-            continue
-        if item.id in seen:
-            problems.append(InputProblem(item.path or item.id, f"duplicate document id {item.id!r}"))
-            continue
-        seen.add(item.id)
-        try:
-            analyses.append(analyze(item, nlp))
-        except KGError as err:
-            problems.append(InputProblem(item.path or item.id, str(err)))
-        except Exception as err:  # noqa: BLE001 — one pathological document must not stop the batch
-            problems.append(InputProblem(item.path or item.id, f"processing failed: {type(err).__name__}: {err}"))
-        if on_document:
-            on_document(item.id)
+    try:
+        for item in iter_analyses(inputs, ner=ner, kb_dir=kb_dir, jobs=jobs, doc_timeout=doc_timeout,
+                                  on_document=on_document, max_file_size=max_file_size):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+            else:
+                analyses.append(DocumentAnalysis.from_dict(json.loads(item[1])))
+    finally:
+        if nlp is not None:
+            from kg.engine import _PIPELINES
+
+            _PIPELINES.pop((ner, None), None)
     return analyses, problems
 
 
-def build_graph_from_paths(inputs: Sequence[str | Path], *, ner: str = "crf", min_confidence: float = 0.0) -> nx.MultiDiGraph:
+def build_graph_from_paths(inputs: Sequence[str | Path], *, ner: str = "crf", min_confidence: float = 0.0,
+                           jobs: int | None = 1) -> nx.MultiDiGraph:
     """``from kg import build_graph_from_paths``: the NetworkX graph of a folder, in one call."""
     from kg.pipeline import get_kb
 
-    analyses, _ = analyze_corpus(inputs, ner=ner)
+    analyses, _ = analyze_corpus(inputs, ner=ner, jobs=jobs)
     return build_graph(analyses, get_kb(), min_confidence=min_confidence)
+
+
+class _JsonlWriter:
+    """Appends lines to a temporary file next to ``path``; ``commit()`` renames it into place."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 20)
+
+    def write(self, line: str) -> None:
+        self.fh.write(line)
+        self.fh.write("\n")
+
+    def commit(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
 
 
 def build(
@@ -92,26 +214,95 @@ def build(
     min_confidence: float = 0.0,
     on_document: Callable[[str], None] | None = None,
     max_file_size: int | None = None,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache_dir: str | Path | None = None,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
+    kb_dir: str | None = None,
+    formats: Sequence[str] = ("ttl", "html", "graphml", "nt"),
 ) -> tuple[nx.MultiDiGraph, BuildReport]:
-    """Build the graph of ``inputs`` and write Turtle, HTML, GraphML and a JSON report to ``out_dir``."""
-    from kg.export.graphml import write_graphml
-    from kg.export.html import write_html
-    from kg.export.rdf import write_rdf
+    """Build the graph of ``inputs`` and write Turtle, HTML, GraphML, N-Triples, the per-document
+    analyses (``analyses.jsonl``) and a JSON report to ``out_dir``.
+
+    ``jobs``: worker processes (``None``: all cores); ``engine``: ``local`` or ``dask`` (with
+    ``scheduler`` the address of a running cluster, else a local one); ``cache_dir``: the
+    per-document cache (``None``: no cache); ``doc_timeout``: seconds per document (``None``: no
+    budget).  ``report.stats`` holds the run's timings (seconds per stage)."""
     from kg.pipeline import get_kb
 
     out = Path(out_dir)
-    analyses, problems = analyze_corpus(inputs, ner=ner, on_document=on_document, max_file_size=max_file_size)
-    G = build_graph(analyses, get_kb(), min_confidence=min_confidence)
+    stats: dict = {}
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    analyses: list[DocumentAnalysis] = []
+    problems: list[InputProblem] = []
+    writer = _JsonlWriter(out / "analyses.jsonl")
+    try:
+        for item in iter_analyses(inputs, ner=ner, kb_dir=kb_dir, jobs=jobs, engine=engine, scheduler=scheduler,
+                                  cache_dir=cache_dir, doc_timeout=doc_timeout, on_document=on_document,
+                                  max_file_size=max_file_size, stats=stats):
+            if isinstance(item, InputProblem):
+                problems.append(item)
+                continue
+            writer.write(item[1])
+            analyses.append(DocumentAnalysis.from_dict(json.loads(item[1])))
+    except BaseException:
+        writer.discard()
+        raise
+    timings["analyze"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    G = build_graph(analyses, get_kb(kb_dir), min_confidence=min_confidence)
+    timings["graph"] = time.perf_counter() - t
     report = BuildReport(
         documents=sorted(a.doc_id for a in analyses),
         skipped=[{"path": str(p.path), "reason": p.reason} for p in problems],
         entities=dict(sorted(Counter(d["type"] for _, d in G.nodes(data=True)).items())),
         relations=dict(sorted(Counter(d["type"] for _, _, d in G.edges(data=True) if d.get("status") == "asserted").items())),
     )
-    if analyses:
-        write_rdf(G, out / "graph.ttl")
-        write_html(G, out / "graph.html")
-        write_graphml(G, out / "graph.graphml")
-        report.outputs = ["graph.ttl", "graph.html", "graph.graphml", "report.json"]
+    del analyses
+    if report.documents:
+        writer.commit()
+        report.outputs = _export(G, out, formats, timings, stats)
+    else:
+        writer.discard()  # nothing built: the previous outputs stay as they were
     atomic_write_text(out / "report.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    timings["total"] = time.perf_counter() - t0
+    report.stats = {**stats, "timings": timings}
     return G, report
+
+
+def _export(G: nx.MultiDiGraph, out: Path, formats: Sequence[str], timings: dict[str, float], stats: dict) -> list[str]:
+    written: list[str] = []
+    if "ttl" in formats:
+        from kg.export.rdf import write_rdf
+
+        t = time.perf_counter()
+        write_rdf(G, out / "graph.ttl")
+        timings["export_ttl"] = time.perf_counter() - t
+        written.append("graph.ttl")
+    if "html" in formats:
+        from kg.export.html import write_html
+
+        t = time.perf_counter()
+        write_html(G, out / "graph.html")
+        timings["export_html"] = time.perf_counter() - t
+        written.append("graph.html")
+    if "graphml" in formats:
+        from kg.export.graphml import write_graphml
+
+        t = time.perf_counter()
+        write_graphml(G, out / "graph.graphml")
+        timings["export_graphml"] = time.perf_counter() - t
+        written.append("graph.graphml")
+    written.append("report.json")
+    if "nt" in formats:
+        from kg.export.ntriples import write_ntriples
+
+        t = time.perf_counter()
+        stats["triples"] = write_ntriples(G, out / "graph.nt")
+        timings["export_nt"] = time.perf_counter() - t
+        written.append("graph.nt")
+    written.append("analyses.jsonl")
+    return written

@@ -37,14 +37,29 @@ def build(
     min_confidence: float = typer.Option(0.0, help="Drop events below this confidence."),
     max_file_size: int = typer.Option(20_000_000, help="Skip files larger than this many bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes for the per-document stages (0: all cores)."),
+    engine: str = typer.Option("local", help="local (this machine) or dask (dask.distributed, needs rawabit[dask])."),
+    scheduler: Optional[str] = typer.Option(None, help="Dask scheduler address (tcp://host:8786); without it --engine dask starts a local cluster."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Per-document cache folder (default: OUT/.cache)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Analyse every document again; do not read or write the cache."),
+    doc_timeout: float = typer.Option(60.0, "--doc-timeout", help="Seconds allowed per document; a slower one is skipped and reported (0: no limit)."),
 ) -> None:
-    """Build the graph of INPUTS into OUT: graph.ttl, graph.html, graph.graphml, report.json.
+    """Build the graph of INPUTS into OUT: graph.ttl, graph.html, graph.graphml, graph.nt, analyses.jsonl, report.json.
 
-    Example: kg build seeds/ --out output/
+    Example: kg build seeds/ --out output/ --jobs 2
     """
     from kg.build import build as run_build
     from kg.text.read import iter_input_paths
 
+    if jobs < 0:
+        _fail(f"--jobs must be 0 (all cores) or a positive number, not {jobs}", 2)
+    if doc_timeout != doc_timeout or doc_timeout < 0:  # NaN or negative
+        _fail(f"--doc-timeout must be a number of seconds >= 0, not {doc_timeout}", 2)
+    if engine not in ("local", "dask"):
+        _fail(f"unknown engine {engine!r}: choose local or dask", 2)
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask", 2)
+    cache_dir = None if no_cache else (cache or out / ".cache")
     total = sum(1 for _ in iter_input_paths(inputs)) if not quiet else 0
     with warnings.catch_warnings(record=True) as caught, Progress(
         TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -54,7 +69,8 @@ def build(
         task = progress.add_task("docs", total=total or None)
         try:
             G, report = run_build(inputs, out, ner=ner, min_confidence=min_confidence, max_file_size=max_file_size,
-                                  on_document=lambda _id: progress.advance(task))
+                                  on_document=lambda _id: progress.advance(task), jobs=jobs or None, engine=engine,
+                                  scheduler=scheduler, cache_dir=cache_dir, doc_timeout=doc_timeout or None)
         except KGError as err:
             _fail(str(err), 2)
     for w in caught:
@@ -66,6 +82,8 @@ def build(
     table.add_column("count", justify="right")
     table.add_row("documents", str(len(report.documents)))
     table.add_row("skipped files", str(len(report.skipped)))
+    if cache_dir is not None and report.stats.get("cache_hits"):
+        table.add_row("from the cache", str(report.stats["cache_hits"]))
     for t, n in report.entities.items():
         table.add_row(f"entities: {t}", str(n))
     for t, n in report.relations.items():
@@ -77,23 +95,55 @@ def build(
 
 
 @app.command()
+def load(
+    out: Path = typer.Argument(Path("output"), help="A build output folder (reads graph.nt) or an RDF file (.nt .ttl .nq .trig)."),
+    store: Path = typer.Option(..., "--store", help="Oxigraph store folder to create or add to."),
+    replace: bool = typer.Option(False, "--replace", help="Empty the store first."),
+) -> None:
+    """Load a built graph into an Oxigraph store (needs rawabit[oxigraph]) for large-graph SPARQL.
+
+    Example: kg load output/ --store output/store && kg query --store output/store 'SELECT …'
+    """
+    from kg.store import load_store
+
+    try:
+        n = load_store(out, store, replace=replace)
+    except KGError as err:
+        _fail(str(err), 2)
+    console.print(f"loaded {out} into {store}: {n} triples in the store", highlight=False)
+
+
+@app.command()
 def query(
-    source: Path = typer.Argument(..., help="An RDF file (graph.ttl, .nt, .jsonld)."),
-    sparql: str = typer.Argument(..., help="A SPARQL SELECT/ASK/CONSTRUCT query, or @file.rq."),
+    source: str = typer.Argument(..., help="An RDF file (graph.ttl, .nt, .jsonld); left out with --store."),
+    sparql: Optional[str] = typer.Argument(None, help="A SPARQL SELECT/ASK/CONSTRUCT query, or @file.rq."),
     format: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     timeout: float = typer.Option(30.0, help="Seconds before the query is stopped."),
     allow_service: bool = typer.Option(False, help="Allow federated SERVICE clauses."),
+    store: Optional[Path] = typer.Option(None, "--store", help="Query an Oxigraph store made by `kg load` (read-only) instead of a file."),
 ) -> None:
-    """Run a read-only SPARQL query on an exported graph.
+    """Run a read-only SPARQL query on an exported graph, or on an Oxigraph store with --store.
 
     Example: kg query output/graph.ttl 'SELECT ?a ?b WHERE { ?a rwb:met ?b }'
+             kg query --store output/store 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
     from kg.query import format_rows, run_query
     from kg.queries import with_prefixes
 
+    if store is not None:
+        if sparql is not None:
+            _fail("with --store give only the query (no RDF file)", 2)
+        sparql = source
+    elif sparql is None:
+        _fail("give an RDF file and a query (or --store STORE and a query)", 2)
     text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
     try:
-        names, rows = run_query(source, with_prefixes(text), timeout=timeout, allow_service=allow_service)
+        if store is not None:
+            from kg.store import query_store
+
+            names, rows = query_store(store, with_prefixes(text), timeout=timeout, allow_service=allow_service)
+        else:
+            names, rows = run_query(Path(source), with_prefixes(text), timeout=timeout, allow_service=allow_service)
     except KGError as err:
         _fail(str(err))
     if format == "table":
