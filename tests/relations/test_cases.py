@@ -18,12 +18,14 @@ Hard rule: a sentence whose expected events are all planned / negated / hypothet
 asserted event at all.
 
 Run: ``python -m pytest tests/relations/test_cases.py -q -s`` (prints per-family and per-status rates and
-every failure with its cause).
+every failure with its cause).  ``RAWABIT_KB_DIR=/path/to/kb`` runs it on another KB (e.g. a fresh
+``pipelines/build_kb.py --out /tmp/kgdata`` build) without touching the packaged one.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -34,7 +36,7 @@ CASES_FILE = Path(__file__).with_name("cases.yaml")
 
 # Overall pass rate the pipeline must keep (set to the rate reached when the table was written,
 # rounded down; raise it as the relation stage improves).
-PASS_RATE_FLOOR = 0.0
+PASS_RATE_FLOOR = 0.60  # 93/154 = 0.604 on the packaged KB with 427 people (f7afdd0); the hard modality rule below still fails (17 cases)
 
 UNORDERED = ("met", "phone_call")
 
@@ -83,8 +85,9 @@ def test_table_is_well_formed():
 def pipeline():
     pipeline_mod = pytest.importorskip("kg.pipeline")
     try:
-        nlp = pipeline_mod.load_pipeline()
-        kb = pipeline_mod.get_kb()
+        kb_dir = os.environ.get("RAWABIT_KB_DIR") or None
+        nlp = pipeline_mod.load_pipeline(kb_dir=kb_dir)
+        kb = pipeline_mod.get_kb(kb_dir)
     except Exception as err:  # KB or models not built yet
         pytest.skip(f"pipeline not available: {err}")
     return nlp, kb
