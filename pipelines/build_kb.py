@@ -424,6 +424,8 @@ def build_parties(src: Path, cur: dict, recs: dict[str, Rec], log: list[str]) ->
         else:
             rec.fields["founded"] = None
             rec.fields["dissolved"] = None
+        for x in p.get("drop_aliases", []) or []:  # e.g. a native name that is a common word (فتح)
+            rec.aliases.remove_norm(norm(x))
         if p.get("qid"):  # a curated QID (only where Party Facts has none and we are sure)
             rec.fields["qid"] = p["qid"]
         if rec.fields.get("qid"):
