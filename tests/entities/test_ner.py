@@ -95,17 +95,17 @@ def test_features_same_across_hash_seeds():
     import subprocess
     import sys
 
+    lex_path = default_model_dir() / ner_mod.LEXICON_FILE
     code = (
-        "import json; from kg.entities.ner import CrfTagger, default_model_dir; "
-        "from kg.entities.ner_features import Lexicon, sent_features; "
-        "p = default_model_dir() / 'lexicon.json'; "
-        "lex = Lexicon.load(p) if p.is_file() else Lexicon(); "
+        "import json, sys; from pathlib import Path; from kg.entities.ner_features import Lexicon, sent_features; "
+        "p = Path(sys.argv[1]); lex = Lexicon.load(p) if p.is_file() else Lexicon(); "
         "print(json.dumps(sent_features('وقال الرئيس الروسي فلاديمير بوتين في الولايات المتحدة الأمريكية .'.split(), lex)))"
     )
     outs = set()
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+        outs.add(subprocess.run([sys.executable, "-c", code, str(lex_path)], env=env, capture_output=True, text=True,
+                                check=True).stdout)
     assert len(outs) == 1
 
 
