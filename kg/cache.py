@@ -20,7 +20,6 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from functools import lru_cache
 from pathlib import Path
 
 from kg.analysis import PIPELINE_VERSION
@@ -39,9 +38,9 @@ def _hash_tree(h: "hashlib._Hash", base: Path, pattern: str, root: Path) -> None
             h.update(hashlib.sha256(p.read_bytes()).digest())
 
 
-@lru_cache(maxsize=8)
 def fingerprint(ner: str = "crf", kb_dir: str | None = None) -> str:
-    """Hex digest identifying the pipeline: version, NER backend, packaged data/models, code."""
+    """Hex digest identifying the pipeline: version, NER backend, packaged data/models, code (computed
+    afresh on every call: about 20 ms)."""
     h = hashlib.sha256()
     h.update(f"rawabit-pipeline {PIPELINE_VERSION}\0ner={ner}\0".encode("utf-8"))
     _hash_tree(h, _PKG / "data", "*", _PKG)

@@ -20,6 +20,7 @@ Time budget: each document gets ``timeout`` seconds.
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing as mp
 import os
 import signal
@@ -132,8 +133,10 @@ class LocalEngine:
     whose workers load the pipeline once, fed in chunks, results in input order."""
 
     def __init__(self, *, jobs: int | None = None, ner: str = "crf", kb_dir: str | None = None,
-                 timeout: float | None = 60.0, chunksize: int = 8, window: int | None = None) -> None:
+                 timeout: float | None = 60.0, chunksize: int = 8, window: int | None = None,
+                 grace: float = 15.0) -> None:
         self.jobs = max(1, jobs or default_jobs())
+        self.grace = grace
         self.ner, self.kb_dir, self.timeout = ner, kb_dir, timeout
         self.chunksize = max(1, chunksize)
         self.window = window or self.jobs * 3
@@ -170,7 +173,7 @@ class LocalEngine:
         """How long the driver waits for a chunk before it declares the worker stuck."""
         if not self.timeout or self.timeout <= 0:
             return None
-        return self.timeout * n * 1.5 + 15.0
+        return self.timeout * n * 1.5 + self.grace
 
     def _map_pool(self, items: Iterable[Item]) -> Iterator[tuple[object, Result]]:
         source = _chunks(items, self.chunksize)
@@ -256,7 +259,7 @@ class DaskEngine:
         if self.scheduler:
             return Client(self.scheduler), None
         cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs="error")
+                               dashboard_address=None, silence_logs=logging.ERROR)
         return Client(cluster), cluster
 
     def map(self, items: Iterable[Item]) -> Iterator[tuple[object, Result]]:

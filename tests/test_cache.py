@@ -1,0 +1,142 @@
+"""Incremental builds (issue 8): the per-document cache."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGED_KB = ROOT / "kg" / "data" / "kb"
+MINIKB = ROOT / "tests" / "data" / "minikb" / "kb"
+
+DOCS = {
+    "a.txt": "موسكو 12 حزيران 2024 — التقى الرئيس الروسي فلاديمير بوتين الزعيم الكوري الشمالي كيم جونغ أون في موسكو.",
+    "b.txt": "بكين 3 أيار 2024 — زار الرئيس الفرنسي إيمانويل ماكرون الصين ووقع اتفاقية تعاون.",
+    "c.txt": "القاهرة 5 آذار 2024 — استقبل الرئيس المصري وزير الخارجية الروسي في القاهرة.",
+}
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in DOCS.items():
+        (src / name).write_text(text, encoding="utf-8")
+    return src
+
+
+@pytest.fixture()
+def kb_copy(tmp_path):
+    """A KB folder of our own (so that changing it is allowed): the packaged one, or the mini KB."""
+    base = PACKAGED_KB if any(PACKAGED_KB.glob("*.jsonl")) else MINIKB
+    dst = tmp_path / "kbdata" / "kb"
+    shutil.copytree(base, dst)
+    lex = base.parent / "lexicons" / "roles.jsonl"
+    if lex.exists():
+        (dst.parent / "lexicons").mkdir()
+        shutil.copy(lex, dst.parent / "lexicons" / "roles.jsonl")
+    return dst
+
+
+@pytest.fixture()
+def calls(monkeypatch):
+    import kg.pipeline
+
+    seen: list[str] = []
+    real = kg.pipeline.analyze
+
+    def analyze(document, nlp):
+        seen.append(document.id)
+        return real(document, nlp)
+
+    monkeypatch.setattr(kg.pipeline, "analyze", analyze)
+    return seen
+
+
+def _build(src, out, cache, kb):
+    from kg.build import build
+
+    return build([src], out, jobs=1, cache_dir=cache, kb_dir=str(kb), formats=("ttl", "graphml", "nt"))[1]
+
+
+FILES = ("graph.ttl", "graph.graphml", "graph.nt", "report.json", "analyses.jsonl")
+
+
+def test_rerun_uses_cache_and_gives_same_bytes(corpus, tmp_path, calls, kb_copy):
+    cache = tmp_path / "cache"
+    r1 = _build(corpus, tmp_path / "o1", cache, kb_copy)
+    assert sorted(calls) == ["a", "b", "c"] and r1.stats["analysed"] == 3
+    calls.clear()
+    r2 = _build(corpus, tmp_path / "o2", cache, kb_copy)
+    assert calls == [] and r2.stats["cache_hits"] == 3
+    for name in FILES:
+        assert filecmp.cmp(tmp_path / "o1" / name, tmp_path / "o2" / name, shallow=False), name
+
+
+def test_new_or_edited_document_is_the_only_one_analysed(corpus, tmp_path, calls, kb_copy):
+    cache = tmp_path / "cache"
+    _build(corpus, tmp_path / "o", cache, kb_copy)
+    calls.clear()
+    (corpus / "d.txt").write_text("طهران — استقبل الرئيس الإيراني وزير الخارجية التركي.", encoding="utf-8")
+    report = _build(corpus, tmp_path / "o", cache, kb_copy)
+    assert calls == ["d"] and len(report.documents) == 4
+    calls.clear()
+    (corpus / "b.txt").write_text(DOCS["b.txt"] + " وأضاف أن الزيارة ناجحة.", encoding="utf-8")
+    _build(corpus, tmp_path / "o", cache, kb_copy)
+    assert calls == ["b"]
+
+
+def test_changing_the_kb_invalidates(corpus, tmp_path, calls, kb_copy):
+    cache = tmp_path / "cache"
+    _build(corpus, tmp_path / "o", cache, kb_copy)
+    calls.clear()
+    f = sorted(kb_copy.glob("*.jsonl"))[0]
+    f.write_text(f.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # any byte changes the fingerprint
+    _build(corpus, tmp_path / "o", cache, kb_copy)
+    assert sorted(calls) == ["a", "b", "c"]
+
+
+def test_fingerprint_covers_models_data_and_version(tmp_path, monkeypatch):
+    import kg.cache
+
+    pkg = tmp_path / "kg"
+    (pkg / "models" / "ner-crf").mkdir(parents=True)
+    (pkg / "data" / "kb").mkdir(parents=True)
+    (pkg / "models" / "ner-crf" / "model.crfsuite").write_bytes(b"v1")
+    (pkg / "data" / "kb" / "states.jsonl").write_bytes(b"{}\n")
+    monkeypatch.setattr(kg.cache, "_PKG", pkg)
+    if True:  # noqa: SIM108
+        fp1 = kg.cache.fingerprint("crf")
+        assert kg.cache.fingerprint("none") != fp1
+        (pkg / "models" / "ner-crf" / "model.crfsuite").write_bytes(b"v2")
+        fp2 = kg.cache.fingerprint("crf")
+        assert fp2 != fp1
+        (pkg / "data" / "kb" / "states.jsonl").write_bytes(b"{}\n{}\n")
+        assert kg.cache.fingerprint("crf") != fp2
+        monkeypatch.setattr(kg.cache, "PIPELINE_VERSION", "9.9.9")
+        assert kg.cache.fingerprint("crf") not in (fp1, fp2)
+
+
+def test_no_cache_analyses_everything(corpus, tmp_path, calls, kb_copy):
+    _build(corpus, tmp_path / "o", None, kb_copy)
+    _build(corpus, tmp_path / "o", None, kb_copy)
+    assert sorted(calls) == ["a", "a", "b", "b", "c", "c"]
+    assert not (tmp_path / "o" / ".cache").exists()
+
+
+def test_damaged_entry_is_recomputed(corpus, tmp_path, calls, kb_copy):
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    _build(corpus, tmp_path / "o", cache, kb_copy)
+    calls.clear()
+    (db,) = cache.glob("analyses-*.sqlite")
+    con = sqlite3.connect(db)
+    con.execute("UPDATE analyses SET value = x'00'")
+    con.commit()
+    con.close()
+    _build(corpus, tmp_path / "o", cache, kb_copy)
+    assert sorted(calls) == ["a", "b", "c"]
