@@ -253,8 +253,10 @@ def layout_positions(G: nx.MultiDiGraph, node_ids: list | None = None, edges: li
                      *, seed: int = 7) -> dict[Any, tuple[float, float]]:
     """Deterministic positions in vis-network pixels (fixed seed, sorted input, rounded output).
 
-    Up to :data:`PHYSICS_MAX_NODES` nodes, ``nx.spring_layout`` (the browser's physics then only
-    polishes); above, a particle-mesh force layout in NumPy that is near-linear in graph size
+    Each connected component is laid out alone, then components are packed in rows, biggest
+    first (a force layout of the whole graph flings small components to a far ring and squeezes
+    the giant one).  Components up to :data:`PHYSICS_MAX_NODES` nodes use ``nx.spring_layout``;
+    bigger ones a particle-mesh force layout in NumPy that is near-linear in graph size
     (``nx.spring_layout`` takes minutes on 5,000 nodes).
     """
     node_ids = sorted(G.nodes, key=str) if node_ids is None else node_ids
@@ -263,76 +265,101 @@ def layout_positions(G: nx.MultiDiGraph, node_ids: list | None = None, edges: li
     n = len(node_ids)
     if n == 0:
         return {}
-    if n == 1:
-        return {node_ids[0]: (0.0, 0.0)}
     index = {v: i for i, v in enumerate(node_ids)}
     pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v, _k, _d in edges if u != v})
-    spacing = 110.0 if n <= PHYSICS_MAX_NODES else 60.0
-    if n <= PHYSICS_MAX_NODES:
-        H = nx.Graph()
-        H.add_nodes_from(range(n))
-        H.add_edges_from(pairs)
-        raw = nx.spring_layout(H, seed=seed, k=1.6 / math.sqrt(n), iterations=100)
-        xy = [tuple(raw[i]) for i in range(n)]
-    else:
-        xy = _mesh_layout(n, pairs, seed=seed)
-    # scale so that the mean area per node is about spacing²
-    xs = [p[0] for p in xy]
-    ys = [p[1] for p in xy]
-    width = max(max(xs) - min(xs), 1e-9)
-    height = max(max(ys) - min(ys), 1e-9)
-    scale = spacing * math.sqrt(n) / math.sqrt(width * height) if width * height > 1e-12 else spacing
+    H = nx.Graph()
+    H.add_nodes_from(range(n))
+    H.add_edges_from(pairs)
+    comps = sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: (-len(c), c[0]))
+    spacing = 130.0 if n <= PHYSICS_MAX_NODES else 70.0
+
+    blocks = []  # (members, local coordinates scaled to pixels with origin at the top-left, width, height)
+    for comp in comps:
+        m = len(comp)
+        if m <= 3:
+            raw = [(math.cos(2 * math.pi * j / m), math.sin(2 * math.pi * j / m)) for j in range(m)] if m > 1 else [(0.0, 0.0)]
+        else:
+            local = {v: j for j, v in enumerate(comp)}
+            sub = sorted((local[a], local[b]) for a, b in H.subgraph(comp).edges())
+            if m <= PHYSICS_MAX_NODES:
+                S = nx.Graph()
+                S.add_nodes_from(range(m))
+                S.add_edges_from(sub)
+                lay = nx.spring_layout(S, seed=seed, iterations=80)
+                raw = [tuple(map(float, lay[j])) for j in range(m)]
+            else:
+                raw = _mesh_layout(m, sub, seed=seed)
+        xs = [p[0] for p in raw]
+        ys = [p[1] for p in raw]
+        extent = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+        scale = spacing * (math.sqrt(m) if m > 3 else 1.0) / extent if m > 1 else 1.0
+        pts = [((x - min(xs)) * scale, (y - min(ys)) * scale) for x, y in raw]
+        blocks.append((comp, pts, (max(xs) - min(xs)) * scale if m > 1 else 0.0, (max(ys) - min(ys)) * scale if m > 1 else 0.0))
+
+    # shelf packing, rows no wider than the biggest block or a square's side, whichever is larger
+    margin = spacing
+    area = sum((w + margin) * (h + margin) for _c, _p, w, h in blocks)
+    row_width = max(blocks[0][2] + margin, math.sqrt(area) * 1.2)
+    out: dict[int, tuple[float, float]] = {}
+    x0 = y0 = row_h = 0.0
+    for comp, pts, w, h in blocks:
+        if x0 > 0 and x0 + w > row_width:
+            x0, y0, row_h = 0.0, y0 + row_h + margin, 0.0
+        for v, (x, y) in zip(comp, pts):
+            out[v] = (x0 + x, y0 + y)
+        x0 += w + margin
+        row_h = max(row_h, h)
+    xs = [p[0] for p in out.values()]
+    ys = [p[1] for p in out.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return {node_ids[i]: (round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for i, (x, y) in enumerate(xy)}
+    return {node_ids[i]: (round(x - cx, 1), round(y - cy, 1)) for i, (x, y) in out.items()}
 
 
-def _mesh_layout(n: int, pairs: list[tuple[int, int]], *, seed: int, iterations: int = 120) -> list[tuple[float, float]]:
+def _mesh_layout(n: int, pairs: list[tuple[int, int]], *, seed: int, iterations: int = 150) -> list[tuple[float, float]]:
     """Fruchterman-Reingold with long-range repulsion on a grid (FFT convolution), short-range exact.
 
     Repulsion k²/d is spread on a grid by cloud-in-cell deposit and convolved with the kernel
     by FFT; pairs that share a cell (and edge endpoints) repel exactly, so leaves do not collapse
-    onto their hub.  Weak gravity keeps disconnected components on screen.
+    onto their hub.  Weak gravity keeps the component round.
     """
     import numpy as np
 
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2)) * math.sqrt(n)
     k = 1.0  # ideal edge length (positions live in a box of side ≈ sqrt(n))
-    if pairs:
-        eu = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
-        ev = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
-    else:
-        eu = ev = np.zeros(0, dtype=np.int64)
+    eu = np.array([p[0] for p in pairs], dtype=np.int64)
+    ev = np.array([p[1] for p in pairs], dtype=np.int64)
     M = 128
+    G2 = 2 * M
     # FFT of the repulsion kernel over displacements (-M..M-1 cells), for a 2M×2M convolution;
     # in cell units it is r/|r|², scaled by k²/h each iteration (h = cell size)
     ii = np.arange(-M, M)
     dx, dy = np.meshgrid(ii, ii, indexing="ij")
     r2 = (dx * dx + dy * dy).astype(float)
     r2[M, M] = 1.0
-    kx = np.fft.rfft2(np.fft.ifftshift(np.where(r2 > 0, dx / r2, 0.0)))
-    ky = np.fft.rfft2(np.fft.ifftshift(np.where(r2 > 0, dy / r2, 0.0)))
-    temp0 = math.sqrt(n) / 10
+    kx = np.fft.rfft2(np.fft.ifftshift(dx / r2))
+    ky = np.fft.rfft2(np.fft.ifftshift(dy / r2))
+    temp0 = math.sqrt(n) / 8
     for it in range(iterations):
         lo = pos.min(axis=0)
         span = max(float((pos.max(axis=0) - lo).max()), 1e-6) * (1 + 1e-6)
         h = span / (M - 1)
         g = (pos - lo) / h
-        i0 = np.floor(g).astype(np.int64)
-        i0 = np.clip(i0, 0, M - 2)
+        i0 = np.clip(np.floor(g).astype(np.int64), 0, M - 2)
         f = g - i0
-        rho = np.zeros((2 * M, 2 * M))
-        w = [((1 - f[:, 0]) * (1 - f[:, 1]), 0, 0), (f[:, 0] * (1 - f[:, 1]), 1, 0),
-             ((1 - f[:, 0]) * f[:, 1], 0, 1), (f[:, 0] * f[:, 1], 1, 1)]
-        for wt, ox, oy in w:
-            np.add.at(rho, (i0[:, 0] + ox, i0[:, 1] + oy), wt)
-        R = np.fft.rfft2(rho)
-        fx = np.fft.irfft2(R * kx, s=rho.shape) * (k * k / h)
-        fy = np.fft.irfft2(R * ky, s=rho.shape) * (k * k / h)
+        corners = [((1 - f[:, 0]) * (1 - f[:, 1]), 0, 0), (f[:, 0] * (1 - f[:, 1]), 1, 0),
+                   ((1 - f[:, 0]) * f[:, 1], 0, 1), (f[:, 0] * f[:, 1], 1, 1)]
+        flat = [(i0[:, 0] + ox) * G2 + (i0[:, 1] + oy) for _w, ox, oy in corners]
+        rho = np.zeros(G2 * G2)
+        for (wt, _ox, _oy), idx in zip(corners, flat):
+            rho += np.bincount(idx, weights=wt, minlength=G2 * G2)
+        R = np.fft.rfft2(rho.reshape(G2, G2))
+        fx = np.fft.irfft2(R * kx, s=(G2, G2)).ravel() * (k * k / h)
+        fy = np.fft.irfft2(R * ky, s=(G2, G2)).ravel() * (k * k / h)
         disp = np.zeros_like(pos)
-        for wt, ox, oy in w:
-            disp[:, 0] += wt * fx[i0[:, 0] + ox, i0[:, 1] + oy]
-            disp[:, 1] += wt * fy[i0[:, 0] + ox, i0[:, 1] + oy]
+        for (wt, _ox, _oy), idx in zip(corners, flat):
+            disp[:, 0] += wt * fx[idx]
+            disp[:, 1] += wt * fy[idx]
         # short range: exact repulsion among nodes of the same cell (neighbours in cell order)
         cell = i0[:, 0] * M + i0[:, 1]
         order = np.argsort(cell, kind="stable")
@@ -342,18 +369,16 @@ def _mesh_layout(n: int, pairs: list[tuple[int, int]], *, seed: int, iterations:
             a, b = a[same], b[same]
             if len(a):
                 d = pos[a] - pos[b]
-                dist2 = np.maximum((d * d).sum(axis=1), 1e-4)[:, None]
-                fr = k * k * d / dist2
-                np.add.at(disp, a, fr)
-                np.add.at(disp, b, -fr)
+                fr = k * k * d / np.maximum((d * d).sum(axis=1), 1e-4)[:, None]
+                disp[:, 0] += np.bincount(a, fr[:, 0], n) - np.bincount(b, fr[:, 0], n)
+                disp[:, 1] += np.bincount(a, fr[:, 1], n) - np.bincount(b, fr[:, 1], n)
         if len(eu):
             d = pos[eu] - pos[ev]
             dist = np.maximum(np.sqrt((d * d).sum(axis=1)), 1e-3)[:, None]
-            fa = d * dist / k - k * k * d / (dist * dist)  # attraction minus the (exact) repulsion of the pair
-            np.add.at(disp, eu, -fa)
-            np.add.at(disp, ev, fa)
-        center = pos.mean(axis=0)
-        disp -= 0.05 * (pos - center)
+            fa = d * dist / k - k * k * d / (dist * dist)  # attraction minus the pair's exact repulsion
+            disp[:, 0] += np.bincount(ev, fa[:, 0], n) - np.bincount(eu, fa[:, 0], n)
+            disp[:, 1] += np.bincount(ev, fa[:, 1], n) - np.bincount(eu, fa[:, 1], n)
+        disp -= 0.05 * (pos - pos.mean(axis=0))
         length = np.maximum(np.sqrt((disp * disp).sum(axis=1)), 1e-9)[:, None]
         temp = temp0 * (1 - it / iterations) + 0.01
         pos += disp / length * np.minimum(length, temp)

@@ -1,5 +1,5 @@
 /* Rawabit graph page.  Every string from the data is attacker-controlled: it reaches the page
-   only through textContent, element.value or vis-network plain-text labels; never innerHTML. */
+   only through textContent, element.value or vis-network plain-text labels; never as markup. */
 (function () {
   "use strict";
 
@@ -32,7 +32,10 @@
   var FONT = '"Noto Naskh Arabic", "Noto Sans Arabic", Amiri, "Geeza Pro", Arial, sans-serif';
   var BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
+  mark("kg-start");
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  mark("kg-parsed");
   var meta = data.meta;
   var lang = "ar";
   var etypes = {}, rtypes = {}, stypes = {};
@@ -93,35 +96,31 @@
     var t = rtypes[e.t];
     return t ? (lang === "ar" ? t.ar : t.en) : canvasText(e.t);
   }
+  /* per-item options are kept minimal (groups and global defaults carry the rest): vis-network
+     merges every per-item option object, which dominates start-up on big graphs */
   var visNodes = N.map(function (n, i) {
-    var t = etypes[n.t] || { color: "#a0a0a0" };
-    var o = {
-      id: i, label: canvasText(n.ar), title: nodeTitle(n), size: n.size, x: n.x, y: n.y, shape: "dot",
-      color: { background: t.color, border: "#ffffff", highlight: { background: t.color, border: "#1d1d1b" },
-               hover: { background: t.color, border: "#1d1d1b" } },
-      font: { face: FONT, size: 15, color: "#1d1d1b", strokeWidth: 3, strokeColor: "#fbfaf7" }
-    };
+    var o = { id: i, title: nodeTitle(n), size: n.size, x: n.x, y: n.y, group: etypes[n.t] ? n.t : "_other" };
+    if (meta.physics) o.label = canvasText(n.ar);
     return o;
+  });
+  var groups = { _other: { color: { background: "#a0a0a0", border: "#ffffff", highlight: { background: "#a0a0a0", border: "#1d1d1b" },
+                                    hover: { background: "#a0a0a0", border: "#1d1d1b" } } } };
+  meta.entity_types.forEach(function (t) {
+    groups[t.key] = { color: { background: t.color, border: "#ffffff", highlight: { background: t.color, border: "#1d1d1b" },
+                               hover: { background: t.color, border: "#1d1d1b" } } };
   });
   var visEdges = E.map(function (e, i) {
     var t = rtypes[e.t] || { color: "#888888", arrow: true };
     var s = stypes[e.s];
-    var o = {
-      id: i, from: e.f, to: e.to, title: edgeTitle(e),
-      color: { color: t.color, highlight: "#1d1d1b", hover: "#1d1d1b", opacity: e.s === "negated" ? 0.55 : 0.85 },
-      dashes: s ? s.dashes : false, width: e.s === "asserted" ? 1.6 : 1.3,
-      arrows: { to: { enabled: !!t.arrow, scaleFactor: 0.55 } }
-    };
+    var o = { id: i, from: e.f, to: e.to, title: edgeTitle(e), color: { color: t.color } };
+    if (s && s.dashes) { o.dashes = s.dashes; o.width = 1.3; }
+    if (e.s === "negated") o.color = { color: t.color, opacity: 0.5 };
+    if (t.arrow) o.arrows = "to";
     var lab = edgeLabel(e);
-    if (lab) {
-      o.label = lab;
-      o.font = { face: FONT, size: 12, color: "#4a4945", strokeWidth: 3, strokeColor: "#fbfaf7", align: "horizontal" };
-    }
+    if (lab) o.label = lab;
     if (meta.physics) {
       o.smooth = e.par ? { enabled: true, type: e.par % 2 ? "curvedCW" : "curvedCCW", roundness: 0.18 * Math.ceil(e.par / 2) }
                        : { enabled: true, type: "continuous", roundness: 0.2 };
-    } else {
-      o.smooth = false;
     }
     return o;
   });
@@ -161,6 +160,7 @@
     N.forEach(function (n, i) { nodeVisible[i] = typeOk[i] && (!active || hasEdge[i]); });
   }
 
+  mark("kg-objects");
   var nodesDS = new vis.DataSet(visNodes);
   var edgesDS = new vis.DataSet(visEdges);
   var nodeView = new vis.DataView(nodesDS, { filter: function (n) { return nodeVisible[n.id]; } });
@@ -168,8 +168,12 @@
 
   var options = {
     autoResize: true,
-    nodes: { shape: "dot", scaling: { label: { enabled: false } } },
-    edges: { selectionWidth: 2, hoverWidth: 1.5 },
+    groups: groups,
+    nodes: { shape: "dot", borderWidth: 1.5, scaling: { label: { enabled: false } },
+             font: { face: FONT, size: 15, color: "#1d1d1b", strokeWidth: 3, strokeColor: "#fbfaf7" } },
+    edges: { selectionWidth: 2, hoverWidth: 1.5, width: 1.6, color: { highlight: "#1d1d1b", hover: "#1d1d1b", opacity: 0.85, inherit: false },
+             arrows: { to: { scaleFactor: 0.55 } }, smooth: meta.physics ? { enabled: true, type: "continuous" } : false,
+             font: { face: FONT, size: 12, color: "#4a4945", strokeWidth: 3, strokeColor: "#fbfaf7", align: "horizontal" } },
     interaction: { hover: true, tooltipDelay: 180, hideEdgesOnDrag: !meta.physics, hideEdgesOnZoom: !meta.physics,
                    navigationButtons: false, keyboard: false, multiselect: false },
     layout: { improvedLayout: false, randomSeed: 7 },
@@ -181,11 +185,23 @@
     } : { enabled: false }
   };
 
+  mark("kg-datasets");
   var container = $("graph");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  mark("kg-network");
+  /* big graphs start without node labels (measuring 5,000 labels costs a second and they are
+     unreadable at overview scale); they are added once the view is zoomed in enough to read */
+  var labelled = meta.physics;
+  function ensureLabels() {
+    if (labelled) return;
+    labelled = true;
+    nodesDS.update(N.map(function (n, i) { return { id: i, label: canvasText(n.ar) }; }));
+  }
+  network.on("zoom", function () { if (network.getScale() > 0.3) ensureLabels(); });
   window.kgNetwork = network;
   window.kgData = { nodes: nodesDS, edges: edgesDS, nodeView: nodeView, edgeView: edgeView };
   network.once("afterDrawing", function () {
+    mark("kg-drawn");
     window.__kgDrawn = (window.performance && performance.now) ? performance.now() : Date.now();
     document.body.setAttribute("data-drawn", "1");
     if (!meta.physics) document.body.setAttribute("data-settled", "1");
@@ -330,6 +346,7 @@
   function focusNode(i) {
     if (!nodeVisible[i]) { $("reset").click(); }
     pinned = { node: i };
+    ensureLabels();
     network.selectNodes([i]);
     network.focus(i, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 400 } });
     showNode(i);
