@@ -20,13 +20,19 @@ import pytest
 
 from tests.reliability._env import ROOT, SEEDS, kg_cmd, run_kg
 
-OUTPUTS = ("graph.ttl", "graph.html", "graph.graphml", "report.json")
+BASE_OUTPUTS = ("graph.ttl", "graph.html", "graph.graphml", "report.json")
 STALE = ".graph.ttl.abc123.tmp"
 pytestmark = pytest.mark.slow
 
 
+def _outputs(out: Path) -> list[str]:
+    """Every output the build says it wrote (graph.nt, analyses.jsonl … as they are added)."""
+    listed = json.loads((out / "report.json").read_text(encoding="utf-8")).get("outputs") or []
+    return sorted(set(BASE_OUTPUTS) | set(listed))
+
+
 def _snapshot(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUTS if (out / name).exists()}
+    return {name: (out / name).read_bytes() for name in _outputs(out) if (out / name).exists()}
 
 
 def _loadable(out: Path, name: str) -> None:
@@ -39,7 +45,14 @@ def _loadable(out: Path, name: str) -> None:
         import networkx as nx
 
         nx.read_graphml(path)
-    elif name == "report.json":
+    elif name == "graph.nt":
+        from rdflib import Graph
+
+        assert len(Graph().parse(path, format="nt")) > 0
+    elif name.endswith(".jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            json.loads(line)
+    elif name.endswith(".json"):
         json.loads(path.read_text(encoding="utf-8"))
     elif name == "graph.html":
         import html.parser
@@ -106,7 +119,7 @@ def first_build(seeds_output, tmp_path):
 
 def _check_after_kill(out: Path, before: dict[str, bytes]) -> dict[str, str]:
     states = {}
-    for name in OUTPUTS:
+    for name in before:
         assert (out / name).exists(), f"{name} disappeared"
         data = (out / name).read_bytes()
         if data == before[name]:
@@ -153,8 +166,9 @@ def test_previous_output_survives_a_failed_build(first_build, tmp_path):
     (empty / "a.txt").write_bytes(b"")
     r = run_kg("build", str(empty), "--out", str(out), "--quiet")
     assert r.returncode == 2
-    for name in ("graph.ttl", "graph.html", "graph.graphml"):
-        assert (out / name).read_bytes() == before[name]
+    for name in before:
+        if name != "report.json":
+            assert (out / name).read_bytes() == before[name], name
 
 
 @pytest.mark.xfail(strict=True, reason="kg/util.atomic_write_bytes uses mkstemp (mode 0600) and never chmods: "
@@ -163,7 +177,7 @@ def test_outputs_have_normal_permissions(first_build):
     out, _ = first_build
     umask = os.umask(0)
     os.umask(umask)
-    for name in OUTPUTS:
+    for name in _outputs(out):
         assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
 
 
