@@ -9,7 +9,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from kg.entities.kb import KnowledgeBase
-from kg.entities.translit import similar_names
+from kg.entities.translit import name_key, similar_names
 from kg.analysis import PIPELINE_VERSION, DocumentAnalysis
 from kg.relations.extract import merge_document_events
 from kg.relations.model import Event
@@ -102,25 +102,59 @@ def build_graph(analyses: Iterable[DocumentAnalysis], kb: KnowledgeBase, *, min_
 
 
 def merge_unknown_entities(analyses: list[DocumentAnalysis]) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """Minted ids whose names are transliteration variants become one entity (first id wins)."""
+    """Minted ids whose names are transliteration variants become one entity (first id wins).
+
+    Each id is compared only with the earlier canonical ids that can possibly match (same id
+    prefix, same number of name tokens, every token's skeleton within one edit or an initial
+    Y/G/W swap: a deletion-neighbourhood index per token position), in their original order, so
+    the result is the one of comparing with every earlier canonical id, without the quadratic cost."""
     names: dict[str, str] = {}
     for a in analyses:
         for m in a.mentions:
+            if m.method != "ner":
+                continue
             for eid in m.entity_ids:
-                if m.method == "ner" and eid not in names:
+                if eid not in names:
                     names[eid] = m.text
     rename: dict[str, str] = {}
     reasons: list[dict[str, str]] = []
+    # (prefix, token count, token position, probe) → positions in ``canon``
+    index: dict[tuple[str, int, int, str], list[int]] = defaultdict(list)
     canon: list[str] = []
     for eid in sorted(names):
-        for c in canon:
-            if c.split("-", 1)[0] == eid.split("-", 1)[0] and similar_names(names[c], names[eid]):
+        prefix = eid.split("-", 1)[0]
+        key = name_key(names[eid])
+        n = len(key)
+        probes = [_probes(tok) for tok in key]
+        candidates: set[int] | None = None
+        for i, ps in enumerate(probes):  # a match must be close on every token: intersect
+            found: set[int] = set()
+            for probe in ps:
+                found.update(index.get((prefix, n, i, probe), ()))
+            candidates = found if candidates is None else candidates & found
+            if not candidates:
+                break
+        for pos in sorted(candidates or ()):
+            c = canon[pos]
+            if similar_names(names[c], names[eid]):
                 rename[eid] = c
                 reasons.append({"from": eid, "into": c, "why": f"transliteration variant: {names[eid]} ~ {names[c]}"})
                 break
         else:
+            for i, ps in enumerate(probes):
+                for probe in ps:
+                    index[(prefix, n, i, probe)].append(len(canon))
             canon.append(eid)
     return rename, reasons
+
+
+def _probes(token: str) -> tuple[str, ...]:
+    """Strings shared by any two skeleton tokens within one edit (the token and its one-letter
+    deletions), plus a wildcard form for the initial Y/G/W alternation."""
+    out = {token, *(token[:i] + token[i + 1:] for i in range(len(token)))}
+    if token and token[0] in "YGW":
+        out.add("*" + token[1:])
+    return tuple(out)
 
 
 def _best_label(forms: list[str]) -> str | None:
