@@ -190,3 +190,49 @@ def test_cli_build_options_validated(tmp_path):
     help_text = runner.invoke(app, ["build", "--help"]).output
     for opt in ("--jobs", "--engine", "--scheduler", "--cache", "--no-cache", "--doc-timeout"):
         assert opt in help_text
+
+
+def _reference_merge(analyses):
+    """The original quadratic merge of minted ids (every earlier canonical id, in order)."""
+    from kg.entities.translit import similar_names
+
+    names: dict[str, str] = {}
+    for a in analyses:
+        for m in a.mentions:
+            for eid in m.entity_ids:
+                if m.method == "ner" and eid not in names:
+                    names[eid] = m.text
+    rename, reasons, canon = {}, [], []
+    for eid in sorted(names):
+        for c in canon:
+            if c.split("-", 1)[0] == eid.split("-", 1)[0] and similar_names(names[c], names[eid]):
+                rename[eid] = c
+                reasons.append({"from": eid, "into": c, "why": f"transliteration variant: {names[eid]} ~ {names[c]}"})
+                break
+        else:
+            canon.append(eid)
+    return rename, reasons
+
+
+def test_indexed_merge_of_minted_entities_equals_the_quadratic_one():
+    import random
+
+    from kg.analysis import DocumentAnalysis
+    from kg.entities.model import Mention
+    from kg.graph.build import merge_unknown_entities
+
+    rng = random.Random(8)
+    parts = ["كيم", "جونغ", "جون", "يونج", "أون", "اون", "محمد", "محمود", "بن", "سلمان", "سلمون", "غانغ", "قانغ",
+             "وانغ", "يي", "ي", "زو", "تشو", "لي", "شي", "ماكرون", "مكرون", "ترامب", "ترمب", "", "عبد", "الله"]
+    analyses = []
+    for d in range(120):
+        mentions = []
+        for k in range(6):
+            text = " ".join(rng.choice(parts) for _ in range(rng.randint(1, 3))).strip() or "س"
+            kind = rng.choice(["person", "org", "party"])
+            mentions.append(Mention(k, k + 1, text, [f"{kind}-{d}-{k}-{rng.randint(0, 9)}"], "PERSON",
+                                    rng.choice(["ner", "ner", "kb"])))
+        analyses.append(DocumentAnalysis(f"d{d}", None, None, None, None, "x", mentions=mentions))
+    got = merge_unknown_entities(analyses)
+    assert got == _reference_merge(analyses)
+    assert got[0], "the sample should contain transliteration variants"
