@@ -65,6 +65,7 @@ class _Meta:
     path: str
     doc_id: str | None = None
     key: str | None = None  # cache key when the result must be stored
+    doc_key: str | None = None  # cache key of the document (hit or miss)
     words: int = 0
 
 
@@ -87,8 +88,11 @@ def iter_analyses(
     from kg.cache import AnalysisCache, document_key, fingerprint
     from kg.engine import get_pipeline, make_engine
 
+    import hashlib
+
     stats = stats if stats is not None else {}
     stats.update(documents=0, words=0, cache_hits=0, analysed=0)
+    inputs_hash = hashlib.sha256()  # every document key and every problem, in order (with a cache)
     if engine == "local":
         get_pipeline(ner, kb_dir)  # fail fast on a bad backend, warnings in this process; forked workers inherit it
     cache = AnalysisCache(cache_dir, fingerprint(ner, kb_dir)) if cache_dir else None
@@ -108,7 +112,7 @@ def iter_analyses(
             seen.add(item.id)
             known = None
             if cache is not None:
-                meta.key = document_key(item)
+                meta.key = meta.doc_key = document_key(item)
                 hit = cache.get(meta.key)
                 if hit is not None:
                     known, meta.key = ("ok", hit), None
@@ -119,6 +123,8 @@ def iter_analyses(
             if meta.doc_id is not None:
                 stats["documents"] += 1
                 stats["words"] += meta.words
+            if cache is not None:
+                inputs_hash.update(f"{status}\0{meta.path}\0{meta.doc_key if status == 'ok' else payload}\n".encode("utf-8", "surrogatepass"))
             if status == "ok":
                 if meta.key is not None:
                     stats["analysed"] += 1
@@ -132,6 +138,8 @@ def iter_analyses(
                 yield InputProblem(meta.path, payload)
             if on_document and meta.doc_id is not None and not payload.startswith("duplicate document id"):
                 on_document(meta.doc_id)
+        if cache is not None:
+            stats["inputs_key"] = f"{fingerprint(ner, kb_dir)}:{inputs_hash.hexdigest()}"
     finally:
         if cache is not None:
             cache.close()
@@ -262,9 +270,19 @@ def build(
         relations=dict(sorted(Counter(d["type"] for _, _, d in G.edges(data=True) if d.get("status") == "asserted").items())),
     )
     del analyses
-    if report.documents:
+    manifest = _Manifest(cache_dir, out, stats.get("inputs_key"), min_confidence, formats) if cache_dir else None
+    if report.documents and manifest is not None and manifest.up_to_date():
+        writer.discard()  # the same analyses, in the same order: analyses.jsonl is already this one
+        report.outputs = manifest.outputs
+        stats["outputs_reused"] = True
+        stats["triples"] = manifest.triples
+    elif report.documents:
         writer.commit()
+        if manifest is not None:
+            manifest.forget()  # until the new outputs are all written
         report.outputs = _export(G, out, formats, timings, stats)
+        if manifest is not None:
+            manifest.record(report.outputs, stats.get("triples"))
     else:
         writer.discard()  # nothing built: the previous outputs stay as they were
     atomic_write_text(out / "report.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
@@ -306,3 +324,64 @@ def _export(G: nx.MultiDiGraph, out: Path, formats: Sequence[str], timings: dict
         written.append("graph.nt")
     written.append("analyses.jsonl")
     return written
+
+
+class _Manifest:
+    """What the last build with this cache wrote into ``out``: the key of its inputs (fingerprint +
+    every document key and skipped file, in order), its options and the sha256 of each output.
+    When a rerun has the same key and every output is still byte-for-byte what was written, the
+    exports are skipped (they would write the same bytes)."""
+
+    def __init__(self, cache_dir, out: Path, inputs_key: str | None, min_confidence: float, formats) -> None:
+        import hashlib
+
+        self.out = out
+        where = hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.path = Path(cache_dir) / f"outputs-{where}.json"
+        self.key = None if inputs_key is None else f"{inputs_key}|{min_confidence!r}|{','.join(formats)}"
+        self.outputs: list[str] = []
+        self.triples = None
+
+    @staticmethod
+    def _digest(path: Path) -> str | None:
+        import hashlib
+
+        h = hashlib.sha256()
+        try:
+            with open(path, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+        except OSError:
+            return None
+        return h.hexdigest()
+
+    def up_to_date(self) -> bool:
+        if self.key is None:
+            return False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if data.get("key") != self.key or not isinstance(data.get("files"), dict):
+            return False
+        for name, digest in data["files"].items():
+            if self._digest(self.out / name) != digest:
+                return False
+        self.outputs, self.triples = list(data.get("outputs", [])), data.get("triples")
+        return True
+
+    def forget(self) -> None:
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+    def record(self, outputs: list[str], triples) -> None:
+        if self.key is None:
+            return
+        files = {name: self._digest(self.out / name) for name in outputs if name != "report.json"}
+        if None in files.values():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.path, json.dumps({"key": self.key, "outputs": outputs, "files": files,
+                                                 "triples": triples}, sort_keys=True) + "\n")

@@ -140,3 +140,21 @@ def test_damaged_entry_is_recomputed(corpus, tmp_path, calls, kb_copy):
     con.close()
     _build(corpus, tmp_path / "o", cache, kb_copy)
     assert sorted(calls) == ["a", "b", "c"]
+
+
+def test_unchanged_rerun_reuses_verified_outputs(corpus, tmp_path, calls, kb_copy):
+    cache, out = tmp_path / "cache", tmp_path / "o"
+    r1 = _build(corpus, out, cache, kb_copy)
+    before = {name: (out / name).read_bytes() for name in FILES}
+    r2 = _build(corpus, out, cache, kb_copy)
+    assert r2.stats.get("outputs_reused") and r2.outputs == r1.outputs and r2.stats["triples"] == r1.stats["triples"]
+    assert {name: (out / name).read_bytes() for name in FILES} == before
+    (out / "graph.ttl").write_text("tampered", encoding="utf-8")  # an output changed by hand: written again
+    r3 = _build(corpus, out, cache, kb_copy)
+    assert not r3.stats.get("outputs_reused")
+    assert (out / "graph.ttl").read_bytes() == before["graph.ttl"]
+    (corpus / "c.txt").unlink()  # a removed document: the graph changes
+    r4 = _build(corpus, out, cache, kb_copy)
+    assert not r4.stats.get("outputs_reused") and r4.documents == ["a", "b"]
+    r5 = _build(corpus, tmp_path / "elsewhere", cache, kb_copy)  # same cache, other folder: nothing to reuse
+    assert not r5.stats.get("outputs_reused")
