@@ -93,13 +93,17 @@ def iter_analyses(
     stats = stats if stats is not None else {}
     stats.update(documents=0, words=0, cache_hits=0, analysed=0)
     inputs_hash = hashlib.sha256()  # every document key and every problem, in order (with a cache)
-    if engine == "local":
-        get_pipeline(ner, kb_dir)  # fail fast on a bad backend, warnings in this process; forked workers inherit it
+    if ner not in ("crf", "camel", "none") and not ner.startswith("<caller "):
+        from kg.errors import BackendUnavailable
+
+        raise BackendUnavailable(f"unknown NER backend {ner!r}: choose crf, camel or none")
+    loaded = False
     cache = AnalysisCache(cache_dir, fingerprint(ner, kb_dir)) if cache_dir else None
     eng = make_engine(engine, jobs=jobs, ner=ner, kb_dir=kb_dir, timeout=doc_timeout, scheduler=scheduler)
     kwargs = {"max_bytes": max_file_size} if max_file_size else {}
 
     def items() -> Iterator[tuple[_Meta, object, tuple[str, str] | None]]:
+        nonlocal loaded
         seen: set[str] = set()
         for item in read_documents(inputs, **kwargs):
             if isinstance(item, InputProblem):
@@ -116,6 +120,12 @@ def iter_analyses(
                 hit = cache.get(meta.key)
                 if hit is not None:
                     known, meta.key = ("ok", hit), None
+            if known is None and not loaded and engine == "local":
+                # first document to analyse: load the pipeline here (a bad backend fails the build,
+                # its warnings reach the caller) before the pool forks, so workers inherit it; a
+                # rerun served entirely from the cache never loads it
+                get_pipeline(ner, kb_dir)
+                loaded = True
             yield meta, (None if known else item), known
 
     try:
