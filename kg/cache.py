@@ -6,7 +6,9 @@ A document's analysis is stored under a key that hashes everything it depends on
   date, date source, source) — sha256;
 * the *fingerprint* of the pipeline: :data:`kg.analysis.PIPELINE_VERSION`, the NER backend, the
   bytes of every packaged data file and model (``kg/data/**``, ``kg/models/**``, or the KB folder
-  given with ``kb_dir``) and of the pipeline's Python source (``kg/**/*.py``).
+  given with ``kb_dir``) and of the per-document pipeline's Python source (``kg/text``,
+  ``kg/entities``, ``kg/relations``, ``kg/pipeline.py``, ``kg/analysis.py``; not the driver, the
+  graph merge or the exporters, which run on every build anyway).
 
 Changing the model, the KB, a lexicon or the code therefore invalidates every entry (a new
 fingerprint opens a new database file); adding a document only adds one entry.  The store is one
@@ -27,6 +29,8 @@ from kg.analysis import PIPELINE_VERSION
 __all__ = ["AnalysisCache", "fingerprint", "document_key"]
 
 _PKG = Path(__file__).resolve().parent
+# the modules whose code decides what one document's analysis is
+PIPELINE_CODE = ("text", "entities", "relations", "pipeline.py", "analysis.py", "errors.py")
 
 
 def _hash_tree(h: "hashlib._Hash", base: Path, pattern: str, root: Path) -> None:
@@ -45,7 +49,12 @@ def fingerprint(ner: str = "crf", kb_dir: str | None = None) -> str:
     h.update(f"rawabit-pipeline {PIPELINE_VERSION}\0ner={ner}\0".encode("utf-8"))
     _hash_tree(h, _PKG / "data", "*", _PKG)
     _hash_tree(h, _PKG / "models", "*", _PKG)
-    _hash_tree(h, _PKG, "*.py", _PKG)
+    for part in PIPELINE_CODE:  # the code that makes an analysis (not the driver, graph or exporters)
+        path = _PKG / part
+        if path.is_dir():
+            _hash_tree(h, path, "*.py", _PKG)
+        elif path.is_file():
+            h.update(part.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     if kb_dir:
         kb = Path(kb_dir).resolve()
         h.update(b"kb_dir\0")
