@@ -538,16 +538,18 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
     paragraph) is a further mention of the latest event with the same participants.
     """
     merged: list[Event] = []
+    by_key: dict[tuple, list[Event]] = {}  # merged events with that key, in merged order (keys never change)
     for ev in events:
         key = _key(ev)
+        same = by_key.setdefault(key, [])
         if within_document and ev.date_source == "document":
-            twin = next((o for o in reversed(merged) if _key(o) == key), None)
+            twin = same[-1] if same else None
             if twin is not None:
                 twin.evidence.extend(ev.evidence)
                 twin.place = twin.place or ev.place
                 continue
-        for other in merged:
-            if _key(other) == key and _compatible(other.date, ev.date) and (not other.place or not ev.place or other.place == ev.place):
+        for other in same:
+            if _compatible(other.date, ev.date) and (not other.place or not ev.place or other.place == ev.place):
                 other.date = other.date or ev.date
                 other.place = other.place or ev.place
                 other.evidence.extend(ev.evidence)
@@ -555,4 +557,5 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
                 break
         else:
             merged.append(ev)
+            same.append(ev)
     return merged
