@@ -204,19 +204,39 @@ def eval_cmd(
 @app.command()
 def entities(
     out: Path = typer.Argument(Path("output"), help="A build output folder (reads graph.graphml)."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
 ) -> None:
     """List every entity, its surface forms and why variants were merged."""
     from kg.export.graphml import read_graphml
 
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"--format {fmt!r}: choose table, csv or json", 2)
     path = out / "graph.graphml"
     if not path.exists():
         _fail(f"{path}: not found (run `kg build` first)", 2)
     G = read_graphml(path)
-    table = Table("id", "type", "label", "qid", "surface forms", "documents")
-    for n, d in sorted(G.nodes(data=True)):
-        table.add_row(n, d.get("type", ""), d.get("label_ar", ""), d.get("qid") or "", " | ".join(d.get("aliases") or []), str(len(d.get("documents") or [])))
+    header = ("id", "type", "label", "qid", "surface forms", "documents")
+    rows = [
+        (n, d.get("type", ""), d.get("label_ar", ""), d.get("qid") or "", " | ".join(d.get("aliases") or []), str(len(d.get("documents") or [])))
+        for n, d in sorted(G.nodes(data=True))
+    ]
+    merges = G.graph.get("merges") or []
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    if fmt == "json":
+        payload = {"entities": [dict(zip(header, r)) for r in rows], "merges": merges}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(*header)
+    for r in rows:
+        table.add_row(*r)
     console.print(table)
-    for m in G.graph.get("merges") or []:
+    for m in merges:
         console.print(f"merged {m['from']} → {m['into']}: {m['why']}", highlight=False)
 
 

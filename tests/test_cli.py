@@ -98,4 +98,11 @@ def test_cli_eval_prints_table():
 def test_cli_entities_lists_surface_forms(built):
     out, _ = built
     result = runner.invoke(app, ["entities", str(out)])
-    assert result.exit_code == 0 and "vladimir-putin" in result.output
+    assert result.exit_code == 0 and "surface" in result.output
+    rows = runner.invoke(app, ["entities", str(out), "--format", "json"])
+    assert rows.exit_code == 0
+    putin = [e for e in json.loads(rows.output)["entities"] if e["id"] == "vladimir-putin"]
+    assert putin and "بوتين" in putin[0]["surface forms"]
+    csv_out = runner.invoke(app, ["entities", str(out), "--format", "csv"])
+    assert csv_out.output.splitlines()[0] == "id,type,label,qid,surface forms,documents"
+    assert runner.invoke(app, ["entities", str(out), "--format", "xml"]).exit_code == 2

@@ -182,9 +182,14 @@ class EntityLinker:
         if not any("\u0600" <= ch <= "\u06ff" for ch in tok.text):
             return False
         norm = tok.norm_
-        if norm.endswith("ا") and self.lexicon.count(norm[:-1]) > self.rare_max:
+        freq = self.lexicon.freq  # corpus counts only: a protected KB name is not a common word
+
+        def seen(w: str) -> int:
+            return freq.get(w, 0) + freq.get("ال" + w, 0)
+
+        if norm.endswith("ا") and seen(norm[:-1]) > self.rare_max:
             return False  # «تقريرا تأريخيا»: an indefinite accusative noun, not a foreign name
-        return self.lexicon.count(norm) <= self.rare_max
+        return seen(norm) <= self.rare_max
 
     def _org_spans(self, doc: Doc) -> list[Span]:
         """State bodies: «وزارة الثقافة للاتحاد الروسي»، «مجلس الأمن الروسي»، «الجيش الروسي».

@@ -80,7 +80,7 @@ class RelationExtractor:
         for s_start, s_end in doc.user_data.get("kg_sentences", [(0, len(doc.text))]):
             body_started = body_started or not _is_headline(doc.text, s_start, s_end, False)
             s_units = [u for u in units if s_start <= u.mention.start < s_end]
-            s_trigs = [t for t in triggers if s_start <= doc[t.start].idx < s_end]
+            s_trigs = _group_predicates(doc, [t for t in triggers if s_start <= doc[t.start].idx < s_end])
             for u in s_units:
                 if u.mention.type == "PERSON":
                     for e in u.mention.entity_ids:
@@ -92,15 +92,17 @@ class RelationExtractor:
                 if ev is None:
                     continue
                 for part in _split(ev):
-                    self._finish(doc, part, trig, cues, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units)
+                    self._finish(doc, part, trig, s_trigs, cues, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units)
                     events.append(part)
             self._advance_narrative(dates, s_start, s_end, state)
         return merge_document_events(_fold_headlines(events, doc_date))
 
-    def _finish(self, doc, ev, trig, cues, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units) -> None:
+    def _finish(self, doc, ev, trig, s_trigs, cues, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units) -> None:
         """Status, date, place and evidence of an event whose arguments are known."""
         if True:
             ev.status = _status(doc, trig, cues, self.lexicon.future_prefixes())
+            if ev.status == "asserted" and _invited_to(doc, trig, s_trigs):
+                ev.status = "hypothetical"  # «دعاه إلى زيارة موسكو»: the visit is what is asked for
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
             if _is_headline(doc.text, s_start, s_end, body_started):
                 ev.date_source = "headline"
@@ -182,9 +184,12 @@ class RelationExtractor:
             source = [u for u in sentence_units if u.gov == _N("من") and u.mention.type == "PERSON"]
             target = [u for u in sentence_units if u.gov in _TO and u.mention.type == "PERSON"]
             agent = source[0].mention.entity_id if source else subject
-            if not agent or not target:
+            recipient = target[0].mention.entity_id if target else None
+            if recipient is None and source and subject and subject != agent:
+                recipient = subject  # «تلقى X رسالة من Y»: Y wrote to X
+            if not agent or not recipient or agent == recipient:
                 return None
-            ev = Event("sent_message", [agent], [target[0].mention.entity_id], confidence=conf - 0.1)
+            ev = Event("sent_message", [agent], [recipient], confidence=conf - 0.1)
         elif etype == "invited":
             target = [u.mention.entity_id for u in after if u.mention.type == "PERSON" and u.mention.entity_id != subject][:1]
             if trig.pos == "noun":
@@ -276,12 +281,28 @@ class RelationExtractor:
                 out.extend(u.mention.entity_ids)
         noun = trig.pos == "noun"
         in_list = False  # a «ب/مع/بين» phrase has started: «و» continues it
+        # «X وY التقيا»، «التقى X وY»، «عقد X وY قمة»: a subject coordinated with the subject
+        chain = [u for u in before + after if u.mention.entity_id == subject]
+        prev = chain[0] if chain else None
+        if prev is not None and prev in before:
+            k = before.index(prev)
+            if k > 0 and prev.gov == "و" and before[k - 1].mention.type in _AGENT_TYPES and _uncovered_words(doc, before[k - 1].tok_end, prev.np_start) <= 1:
+                out.extend(before[k - 1].mention.entity_ids)
+        received = trig.type == "phone_call"  # «تلقى X اتصالاً هاتفياً من Y»
         for u in after:
             m = u.mention
             if m.type not in _AGENT_TYPES:
                 continue
             if _relative_between(doc, trig.end, u.np_start):
                 break
+            if prev is not None and u.gov == "و" and u.tok_start > prev.tok_start and _uncovered_words(doc, prev.tok_end, u.np_start) <= 1 and m.entity_id != subject:
+                out.extend(m.entity_ids)
+                prev = u
+                continue
+            if received and u.gov == _N("من"):
+                out.extend(e for e in m.entity_ids if e != subject)
+                in_list = True
+                continue
             direct = u.gov is None and _possessive(doc, trig) and _uncovered_words(doc, trig.end, u.np_start) <= 1
             bare_ok = not noun and u.gov is None and m.entity_id != subject and _uncovered_words(doc, trig.end, u.np_start) <= 1
             if u.gov in _WITH or u.gov == _N("بين") or (u.gov == "و" and in_list) or bare_ok or direct or m.method == "plural":
@@ -356,6 +377,38 @@ class RelationExtractor:
 
 
 # ---------------------------------------------------------------------- helpers
+_LIGHT_VERBS = {_N(w) for w in ("عقد", "عقدت", "عقدا", "عقدوا", "يعقد", "تعقد", "يعقدان", "أجرى", "أجرت", "أجريا", "يجري", "تجري", "أجري")}
+
+
+def _group_predicates(doc: Doc, trigs: list[Trigger]) -> list[Trigger]:
+    """One predicate, one trigger: «عقد X وY مباحثات»، «أجرى … اتصالاً هاتفياً»، «بعث … برقية تهنئة».
+
+    A verb followed in its clause by a noun of the same event (or a light verb — عقد، أجرى — followed
+    by any event noun, whose type it takes) keeps the verb as the head, so that the subject, the
+    objects after the noun and the verb's tense all belong to one event.  Two event nouns in a row
+    («برقية تهنئة»، «جلسة مباحثات») are one as well.
+    """
+    out: list[Trigger] = []
+    for t in trigs:
+        if out:
+            head = out[-1]
+            gap = _words_between(doc, head.end, t.start)
+            same_clause = not _boundary_between(doc, head.end, t.start)
+            light = head.pos != "noun" and _stem_norm(doc, head) in _LIGHT_VERBS
+            if t.pos == "noun" and same_clause and head.type not in ("invited",) and t.type != "invited":
+                if head.pos != "noun" and gap <= 8 and (t.type == head.type or light):
+                    out[-1] = Trigger(head.start, head.end, t.type if light else head.type, head.pos, head.text, True)
+                    continue
+                if head.pos == "noun" and gap == 0 and t.type == head.type:
+                    continue
+        out.append(t)
+    return out
+
+
+def _stem_norm(doc: Doc, trig: Trigger) -> str:
+    return doc[_stem_index(doc, trig)].norm_
+
+
 def governor(doc: Doc, tok: int) -> str | None:
     """The preposition (or coordination و) governing the noun phrase starting at ``tok``."""
     k = tok - 1
@@ -390,7 +443,7 @@ def _possessive_plural(doc: Doc, trig: Trigger) -> bool:
 
 def _message_noun_near(trig: Trigger, s_trigs: list[Trigger]) -> bool:
     """A message verb («نقل»، «بعث») counts only with a message noun (تحية، برقية، رسالة) near it."""
-    return any(t.type == "sent_message" and t.pos == "noun" and abs(t.start - trig.start) <= 12 for t in s_trigs)
+    return trig.with_noun or any(t.type == "sent_message" and t.pos == "noun" and abs(t.start - trig.start) <= 12 for t in s_trigs)
 
 
 def _split(ev: Event) -> list[Event]:
@@ -418,26 +471,86 @@ def _uncovered_words(doc: Doc, a: int, b: int) -> int:
 
 
 def _status(doc: Doc, trig: Trigger, cues: list[Cue], future_prefixes: set[str]) -> str:
-    if trig.start > 0 and getattr(doc[trig.start - 1]._, "clitic", "") == "prefix" and doc[trig.start - 1].text in future_prefixes:
+    """asserted, or planned / negated / hypothetical when a cue scopes over the trigger.
+
+    A cue before the trigger governs it within its window of words; a clause cue stops at a comma
+    («إذا التقى X وY، فقد …»), a denial («نفى … أن يكون قد زار») covers its whole complement.  Cues
+    after the trigger are time words («الأسبوع المقبل»، «غداً») that make an imperfect verb or a
+    noun a plan, never a perfect verb («زار … الشهر الماضي»).
+    """
+    if _future_marked(doc, trig, future_prefixes):
         return "planned"
     for cue in cues:
         if cue.where == "before" and cue.end <= trig.start and _words_between(doc, cue.end, trig.start) < cue.window:
-            if cue.imperfect_only and not doc[trig.start].text[:1] in "يت":
+            if cue.imperfect_only and not _imperfect(doc, trig):
                 continue
-            if not _boundary_between(doc, cue.end, trig.start):
+            if not _boundary_between(doc, cue.end, trig.start, cue.scope):
                 return cue.status
+    for cue in cues:
         if cue.where == "after" and cue.start >= trig.end and _words_between(doc, trig.end, cue.start) < cue.window:
-            if not _boundary_between(doc, trig.end, cue.start):
+            if cue.imperfect_only and trig.pos != "noun" and not _imperfect(doc, trig):
+                continue
+            if not _boundary_between(doc, trig.end, cue.start, cue.scope):
                 return cue.status
     return "asserted"
+
+
+def _invited_to(doc: Doc, trig: Trigger, s_trigs: list[Trigger]) -> bool:
+    """The trigger is the object of an invitation in the same clause («دعوة … لزيارة موسكو»)."""
+    return any(t.type == "invited" and t.end <= trig.start and _words_between(doc, t.end, trig.start) < 10
+               and not _boundary_between(doc, t.end, trig.start) for t in s_trigs if t is not trig)
+
+
+def _stem_index(doc: Doc, trig: Trigger) -> int:
+    k = trig.start
+    while k < trig.end - 1 and getattr(doc[k]._, "clitic", "") == "prefix":
+        k += 1
+    return k
+
+
+def _imperfect(doc: Doc, trig: Trigger) -> bool:
+    """An imperfect verb («يلتقي»، «تزور»، «سيصل») or a noun (its tense is its governing verb's)."""
+    if trig.pos == "noun":
+        return True
+    return doc[_stem_index(doc, trig)].norm_[:1] in ("ي", "ت", "ن")
+
+
+def _future_marked(doc: Doc, trig: Trigger, future_prefixes: set[str]) -> bool:
+    """«سيلتقي»، «ستتوجه»: the future prefix on the trigger verb; for a noun trigger, on the light
+    verb that governs it in the same clause («ستُعقد قمة»، «سيجري اتصالاً هاتفياً»، «سيبعث رسالة»)."""
+    def prefixed(k: int) -> bool:
+        return (getattr(doc[k]._, "clitic", "") == "prefix" and doc[k].text in future_prefixes
+                and k + 1 < len(doc) and doc[k + 1].norm_[:1] in ("ي", "ت", "ن", "ا"))
+
+    if any(prefixed(k) for k in range(max(trig.start - 1, 0), _stem_index(doc, trig))):
+        return True
+    if trig.pos != "noun":
+        return False
+    words = 0
+    k = trig.start - 1
+    while k >= 0 and words < 7:
+        t = doc[k]
+        if t.text in _CLAUSE_BREAK:
+            return False
+        if prefixed(k):
+            return True
+        if getattr(t._, "clitic", "") == "" and not t.is_punct:
+            words += 1
+        k -= 1
+    return False
 
 
 def _words_between(doc: Doc, a: int, b: int) -> int:
     return sum(1 for k in range(a, b) if getattr(doc[k]._, "clitic", "") == "" and not doc[k].is_punct)
 
 
-def _boundary_between(doc: Doc, a: int, b: int) -> bool:
-    return any(doc[k].text in ("،", ",", ";", "؛", ".", ":") for k in range(a, b))
+_CLAUSE_BREAK = ("،", ",", ";", "؛", ".", ":")
+_SENTENCE_BREAK = (";", "؛", ".", "؟", "?", "!")
+
+
+def _boundary_between(doc: Doc, a: int, b: int, scope: str = "clause") -> bool:
+    marks = _SENTENCE_BREAK if scope == "sentence" else _CLAUSE_BREAK
+    return any(doc[k].text in marks for k in range(a, b))
 
 
 def _refine(value: str | None, chosen, candidates, ref) -> str | None:

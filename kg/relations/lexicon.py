@@ -25,6 +25,7 @@ class Trigger:
     type: str
     pos: str  # verb | verb_pair | noun
     text: str
+    with_noun: bool = False  # a verb that heads an event noun of its clause («بعث … برقية»)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Cue:
     where: str
     window: int
     imperfect_only: bool
+    scope: str = "clause"  # clause: stops at a comma; sentence: a denial covers its whole complement
 
 
 class TriggerLexicon:
@@ -79,7 +81,7 @@ class TriggerLexicon:
         for match_id, start, end in self._cues(doc):
             rec = self._cue_info[doc.vocab.strings[match_id]]
             # a cue word must be a whole word: not a clitic-split piece of a longer word
-            out.append(Cue(start, end, rec["status"], rec["where"], rec["window"], bool(rec.get("imperfect_only"))))
+            out.append(Cue(start, end, rec["status"], rec["where"], rec["window"], bool(rec.get("imperfect_only")), rec.get("scope", "clause")))
         return sorted(out, key=lambda c: c.start)
 
     def future_prefixes(self) -> set[str]:

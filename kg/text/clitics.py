@@ -43,6 +43,7 @@ PREFIXES = ("و", "ف", "ب", "ل", "ك", "س")
 _PREFIX_SEQS = ("", "و", "ف", "ب", "ل", "ك", "س", "وب", "ول", "وك", "وس", "فب", "فل", "فك", "فس")
 SUFFIXES = ("هما", "كما", "هم", "هن", "ها", "كم", "كن", "نا", "ني", "ه", "ك", "ي")
 _VERB_PREFIX = ("ي", "ت", "ن", "ا")
+_MIN_COMMON = 20  # corpus frequency above which a stem counts as a common word
 _AR_WORD = re.compile(r"^[\u0621-\u064a]+$")
 
 
@@ -96,8 +97,25 @@ class Lexicon:
                     # bare ال in the KB spelling: a real article (الجزائر, العراق): do not protect
                     continue
                 n = normalize(t)
-                if len(n) >= 2:
+                if len(n) >= 2 and not (len(toks) > 1 and self._compositional(n)):
                     self.names.add(n)
+
+    def _compositional(self, n: str) -> bool:
+        """A word of a multi-word name that is itself clitic + common word (لروسيا in «الحزب
+        الشيوعي لروسيا الاتحادية», وزيري in «وزيري الخارجية»): protecting it would stop the
+        word being split everywhere else."""
+        if len(n) < 5:
+            return False  # short name words (بان، فام، لام) are names more often than clitic+word
+        if n.startswith("لل"):
+            return True
+        whole = self.freq.get(n, 0)
+        parts = []
+        if n[0] in "وفبلك":
+            parts.append(n[1:])
+        for suf in ("ي", "ه", "ها"):
+            if n.endswith(suf) and len(n) - len(suf) >= 3:
+                parts.append(n[: -len(suf)])
+        return any(self.freq.get(r, 0) >= _MIN_COMMON and self.freq.get(r, 0) > 5 * whole for r in parts)
 
     def count(self, word: str) -> int:
         return self.freq.get(word, 0) + (50 if word in self.names else 0)
