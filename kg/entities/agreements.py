@@ -15,7 +15,9 @@ from kg.entities.model import Mention
 from kg.text.normalize import normalize
 
 STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "بروتوكول", "ميثاق")}
-_STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور")}
+_STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور", "بين")}
+# «في» ends a name unless it opens its field: «مذكرة تفاهم للتعاون في مجال الطاقة»
+_FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
 _QUOTES_OPEN = "\"“«'"
 _QUOTES_CLOSE = "\"”»'"
 MAX_TOKENS = 14
@@ -54,7 +56,11 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
         if tok.is_punct or tok.text in _QUOTES_CLOSE or tok.text in _QUOTES_OPEN:
             break
         if tok.norm_ in _STOP_WORDS and getattr(tok._, "clitic", "") == "":
-            break
+            nxt = doc[end + 1] if end + 1 < len(doc) else None
+            field = tok.norm_ == "في" and nxt is not None and nxt.norm_ in _FIELD_WORDS
+            parties = tok.norm_ == "بين" and end - head_end < 2  # «المعاهدة بين دولتي كوريا وروسيا»
+            if not (field or parties):
+                break
         if tok.like_num:
             break
         end += 1

@@ -372,7 +372,7 @@ class EntityLinker:
         if len(chosen) < 2:
             recent: list[str] = []
             for m in reversed(mentions):
-                if m.type == "PERSON" and m.method != "plural":
+                if m.type == "PERSON" and m.method != "plural" and not _in_attendance(doc.text, m.start):
                     for e in m.entity_ids:
                         if e not in recent:
                             recent.append(e)
@@ -386,6 +386,14 @@ class EntityLinker:
 
 
 # ---------------------------------------------------------------------- helpers
+_ATTENDANCE_RE = re.compile(r"(?:بحضور|وبحضور|حضره|حضرها)[^.،؛]{0,60}$")
+
+
+def _in_attendance(text: str, start: int) -> bool:
+    """«…، بحضور مساعد الوزير X»: X is present, not one of «الوزيران» who act next."""
+    return bool(_ATTENDANCE_RE.search(text[max(0, start - 80):start]))
+
+
 def _has_kb_inside(ner: Span, doc: Doc) -> bool:
     for s in doc.spans.get("kb", []):
         if s.label_ in ("label", "alias", "abbrev") and s.start >= ner.start and s.end <= ner.end:

@@ -62,7 +62,9 @@ def _token_similar(a: str, b: str) -> bool:
     # initial Y/W/G alternate (Jong / Yong / Yoon) in Korean romanisations
     if {a[0], b[0]} <= {"Y", "G", "W"} and a[1:] == b[1:]:
         return True
-    allowed = 1 if max(len(a), len(b)) >= 2 else 0
+    # one edit on a short skeleton only when it keeps the first sound: مينغ (MNG) is not ريونغ (RNG)
+    longest = max(len(a), len(b))
+    allowed = 1 if longest >= 4 or (longest >= 2 and a[0] == b[0]) else 0
     return _distance(a, b) <= allowed
 
 

@@ -172,8 +172,15 @@ class RelationExtractor:
             ev = Event("visited", visitors, dests, confidence=conf)
         elif etype == "signed":
             agreements = [u.mention.entity_id for u in after if u.mention.type == "AGREEMENT"][:1]
+            if not agreements and trig.pos != "noun":
+                # «…، مذكرة تفاهم …، وقّعها X وY»: the agreement named just before the verb
+                agreements = [u.mention.entity_id for u in all_before if u.mention.type == "AGREEMENT"][-1:]
             signers = [subject] if subject else []
-            signers += [u.mention.entity_id for u in after if u.mention.type in _AGENT_TYPES and u.gov in (None, "و") and u.mention.entity_id not in signers]
+            for u in after:
+                if u.mention.type in _AGENT_TYPES and u.gov in (None, "و", _N("من"), _N("عن")) and not _attendee(doc, u):
+                    signers += [e for e in u.mention.entity_ids if e not in signers]
+            if subject and len(signers) > 1 and trig.pos != "noun" and how != "explicit":
+                signers = signers[1:]  # the signers are named after the verb: the topic is not one of them
             if not agreements or not signers:
                 return None
             ev = Event("signed", signers, agreements, confidence=conf)
@@ -282,7 +289,7 @@ class RelationExtractor:
         noun = trig.pos == "noun"
         in_list = False  # a «ب/مع/بين» phrase has started: «و» continues it
         # «X وY التقيا»، «التقى X وY»، «عقد X وY قمة»: a subject coordinated with the subject
-        chain = [u for u in before + after if u.mention.entity_id == subject]
+        chain = [u for u in before + after if u.mention.entity_id == subject and u.gov in (None, "و")]
         prev = chain[0] if chain else None
         if prev is not None and prev in before:
             k = before.index(prev)
@@ -395,8 +402,10 @@ def _group_predicates(doc: Doc, trigs: list[Trigger]) -> list[Trigger]:
             gap = _words_between(doc, head.end, t.start)
             same_clause = not _boundary_between(doc, head.end, t.start)
             light = head.pos != "noun" and _stem_norm(doc, head) in _LIGHT_VERBS
+            if head.type in ("attended", "witnessed") and t.pos == "noun" and same_clause and gap <= 10:
+                continue  # «حضر (جلسة) اللقاء X وY»، «شهد X وY توقيع …»: what they attended or witnessed
             if t.pos == "noun" and same_clause and head.type not in ("invited",) and t.type != "invited":
-                if head.pos != "noun" and gap <= 8 and (t.type == head.type or light):
+                if head.pos != "noun" and gap <= 16 and (t.type == head.type or light):
                     out[-1] = Trigger(head.start, head.end, t.type if light else head.type, head.pos, head.text, True)
                     continue
                 if head.pos == "noun" and gap == 0 and t.type == head.type:
@@ -427,6 +436,21 @@ def governor(doc: Doc, tok: int) -> str | None:
             return PREPOSITIONS[t.norm_]
         return None
     return None
+
+
+_ATTENDANCE = {_N(w) for w in ("بحضور", "حضور", "حضره", "حضرها")}
+
+
+def _attendee(doc: Doc, u: _Unit) -> bool:
+    """«بحضور X»: X is present, not a party to the act."""
+    k = u.np_start - 1
+    while k >= 0 and k >= u.np_start - 3:
+        if doc[k].norm_ in _ATTENDANCE or (doc[k].norm_ == "حضور" and k > 0 and doc[k - 1].norm_ == "ب"):
+            return True
+        if doc[k].is_punct:
+            return False
+        k -= 1
+    return False
 
 
 def _relative_between(doc: Doc, a: int, b: int) -> bool:
