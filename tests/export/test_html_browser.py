@@ -85,12 +85,21 @@ class Page:
         return self.page.evaluate(js, arg)
 
     def click_node(self, node_id: str):
-        """A real mouse click on the node drawn for entity ``node_id``."""
-        xy = self.eval("""(id) => {
-            const net = window.kgNetwork, i = JSON.parse(document.getElementById('kg-data').textContent).nodes.findIndex(n => n.id === id);
-            const p = net.canvasToDOM(net.getPosition(i)), r = document.getElementById('graph').getBoundingClientRect();
-            return [r.left + p.x, r.top + p.y]; }""", node_id)
-        self.page.mouse.click(*xy)
+        """A real mouse click on the node drawn for entity ``node_id``.
+
+        The layout may still be settling (physics, a focus animation) when the test clicks: the
+        position is read after the simulation is stopped and two animation frames, and the click is
+        tried again (at most three times) if it landed while the node was still moving."""
+        for _ in range(3):
+            self.page.evaluate("() => new Promise(ok => { window.kgNetwork.stopSimulation(); requestAnimationFrame(() => requestAnimationFrame(ok)); })")
+            xy = self.eval("""(id) => {
+                const net = window.kgNetwork, i = JSON.parse(document.getElementById('kg-data').textContent).nodes.findIndex(n => n.id === id);
+                const p = net.canvasToDOM(net.getPosition(i)), r = document.getElementById('graph').getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y]; }""", node_id)
+            self.page.mouse.click(*xy)
+            if self.eval("window.kgNetwork.getSelectedNodes().length") == 1:
+                return
+            self.page.wait_for_timeout(300)
 
     def click_edge(self, index: int):
         """A real mouse click on the middle of edge ``index`` as drawn (curve included)."""
