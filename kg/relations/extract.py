@@ -241,7 +241,7 @@ class RelationExtractor:
                 return before[-1].mention.entity_id, "explicit"
             # VSO: the first person right after the verb with no preposition
             for u in after[:2]:
-                if u.mention.type in _AGENT_TYPES and u.gov is None and u.np_start - trig.end <= 2:
+                if u.mention.type in _AGENT_TYPES and u.gov is None and (u.np_start - trig.end <= 2 or _uncovered_words(doc, trig.end, u.np_start) <= 1):
                     return u.mention.entity_id, "explicit"
             # SVO: a person before the verb in the same clause
             for u in reversed(before):
@@ -315,7 +315,28 @@ class RelationExtractor:
             if u.gov in _WITH or u.gov == _N("بين") or (u.gov == "و" and in_list) or bare_ok or direct or m.method == "plural":
                 in_list = True
                 out.extend(e for e in m.entity_ids if e != subject or m.method == "plural")
+        if not out and not noun and trig.pos == "verb" and subject:
+            out.extend(self._object(doc, trig, after, subject))
         return [e for e in dict.fromkeys(out)]
+
+    def _object(self, doc, trig, after, subject) -> list[str]:
+        """«استقبل [X، رئيس الدولة، اليوم في قصر …] Y»: the first other person of the clause that no
+        preposition governs, however long the subject's apposition and the time and place phrases."""
+        subj_end = next((u.tok_end for u in after if u.mention.entity_id == subject), trig.end)
+        for u in after:
+            if u.tok_start < subj_end or u.mention.type not in _AGENT_TYPES or u.mention.entity_id == subject:
+                continue
+            if _relative_between(doc, subj_end, u.np_start) or self._new_clause(doc, subj_end, u.np_start):
+                return []
+            if u.gov is None and not _attendee(doc, u) and u.mention.method != "plural":
+                return list(u.mention.entity_ids)
+            return []
+        return []
+
+    def _new_clause(self, doc, a: int, b: int) -> bool:
+        """A clause-opening verb («وقال»، «وأكد»، «وكان») between tokens ``a`` and ``b``."""
+        openers = self.lexicon.clause_openers
+        return any(doc[k].norm_ in openers and getattr(doc[k]._, "clitic", "") == "" for k in range(a, min(b, len(doc))))
 
     def _destinations(self, doc, trig, after, home) -> list[str]:
         kb = doc.user_data.get("kg_kb")

@@ -18,6 +18,15 @@ def _read(name: str, path: str | Path | None) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _read_words(name: str, path: str | Path | None) -> frozenset[str]:
+    """A one-word-a-line lexicon (``#`` comments), in matching form."""
+    from kg.text.normalize import normalize
+
+    p = Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
+    with p.open(encoding="utf-8") as fh:
+        return frozenset(normalize(w) for w in (line.strip() for line in fh) if w and not w.startswith("#"))
+
+
 @dataclass(frozen=True)
 class Trigger:
     start: int  # token indices
@@ -42,7 +51,7 @@ class Cue:
 class TriggerLexicon:
     """Finds event triggers and modality cues in a tokenized Doc."""
 
-    def __init__(self, nlp: Language, triggers_path=None, modality_path=None) -> None:
+    def __init__(self, nlp: Language, triggers_path=None, modality_path=None, openers_path=None) -> None:
         self._triggers = PhraseMatcher(nlp.vocab, attr="NORM")
         self._cues = PhraseMatcher(nlp.vocab, attr="NORM")
         self._trigger_info: dict[str, tuple[str, str]] = {}
@@ -60,6 +69,7 @@ class TriggerLexicon:
             if rec["where"] != "prefix":
                 self._cues.add(key, [nlp.tokenizer(rec["cue"])])
         self._future_prefix = {r["cue"] for r in self._cue_info.values() if r["where"] == "prefix"}
+        self.clause_openers = _read_words("clause_openers.txt", openers_path)
 
     def triggers(self, doc: Doc) -> list[Trigger]:
         found = []
