@@ -20,7 +20,7 @@ _STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "�
 _FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
 _QUOTES_OPEN = "\"“«'"
 _QUOTES_CLOSE = "\"”»'"
-MAX_TOKENS = 14
+MAX_TOKENS = 20
 
 
 def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:

@@ -79,7 +79,7 @@ class EntityLinker:
                 if m:
                     mentions.append(m)
             elif kind in ("role", "counterpart"):
-                consumed, m, pos = self._title(doc, spans, i, named, mentions, date)
+                consumed, m, pos = self._title(doc, spans, i, named, mentions, date, positions)
                 if pos:
                     positions.append(pos)
                 if m:
@@ -281,7 +281,7 @@ class EntityLinker:
             return in_doc[0]
         return states[0] if len(states) == 1 else None
 
-    def _title(self, doc, spans, i, named, mentions, date):
+    def _title(self, doc, spans, i, named, mentions, date, positions=()):
         """A role title: apposition (position of the next person) or a reference to the office holder."""
         role_span = spans[i]
         role = role_span.kb_id_ if role_span.label_ == "role" else None
@@ -315,11 +315,28 @@ class EntityLinker:
         if prev and prev.type == "PERSON" and doc.text[prev.end:role_span.start_char].strip() in ("،", ",", ""):
             return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc.text[role_span.start_char:spans[j - 1].end_char]}
         # a bare title: resolve to the office holder
-        holder = self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
+        holder = None
+        if role_span.label_ != "counterpart":
+            holder = self._stated_holder(role, of, mentions, positions)
+        holder = holder or self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
         if holder:
             end = spans[j - 1].end_char
             return consumed, Mention(role_span.start_char, end, doc.text[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
         return consumed, None, None
+
+    @staticmethod
+    def _stated_holder(role, of, mentions, positions) -> str | None:
+        """«الوزير الياباني» after «وزير الخارجية الياباني توشيميتسو موتيغي»: the person this document
+        itself gave that office (a generic «الوزير» fits any ministry), before any KB look-up."""
+        if of is None:
+            return None
+        by_start = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
+        found = None
+        for p in positions:
+            person = p.get("person") or by_start.get(p.get("at"))
+            if person and p.get("of") == of and _role_fits(role, p.get("role")):
+                found = person
+        return found
 
     def _holder(self, role, of, named, date, *, counterpart=False) -> str | None:
         """The person holding ``role`` of ``of``: someone named in the document first, else the KB."""
@@ -330,7 +347,7 @@ class EntityLinker:
 
         def fits(e: str) -> bool:
             ent = self.kb[e]
-            if any(p.get("of") == of and (role is None or p.get("role") == role) for p in ent.positions):
+            if any(p.get("of") == of and _role_fits(role, p.get("role")) for p in ent.positions):
                 return True
             return head and ent.country == state and self.kb.entities[of].type == "STATE" and self._leads(ent, state)
 
@@ -386,6 +403,16 @@ class EntityLinker:
 
 
 # ---------------------------------------------------------------------- helpers
+_GENERIC_ROLES = {"minister"}
+
+
+def _role_fits(wanted: str | None, held: str | None) -> bool:
+    """A title fits an office: the same role, or a generic «الوزير» for any ministry but the premiership."""
+    if wanted is None or wanted == held:
+        return True
+    return wanted in _GENERIC_ROLES and bool(held) and held.endswith("minister") and held != "prime-minister"
+
+
 _ATTENDANCE_RE = re.compile(r"(?:بحضور|وبحضور|حضره|حضرها)[^.،؛]{0,60}$")
 
 

@@ -26,7 +26,7 @@ _TO = {_N("إلى"), _N("ل")}
 _WITH = {_N("ب"), _N("مع")}
 _RELATIVES = {_N(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللذان", "اللتين", "اللاتي")}
 _PLURAL_RELATIVES = {_N(w) for w in ("الذين", "اللذين", "اللذان", "اللتين", "اللاتي")}
-_SKIP_WORDS = ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "المحترمة", "القائد", "حينها", "رسميا", "أيضا", "الشيخ", "الدكتور")
+_SKIP_WORDS = ("قد", "الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "المحترمة", "القائد", "حينها", "رسميا", "أيضا", "الشيخ", "الدكتور")
 _SKIP = {_N(w) for w in _SKIP_WORDS} | {_N(w).removeprefix("ال") for w in _SKIP_WORDS}
 _PARAGRAPH_RE = re.compile(r"\n[ \t\u00a0]*\n")
 _AGENT_TYPES = {"PERSON"}
@@ -352,7 +352,7 @@ class RelationExtractor:
                 break
             if home_at is not None and home_at < u.np_start:
                 return [home]
-            if m.type in _DEST_TYPES and (u.gov in _TO or u.gov is None or u.gov == _N("على")):
+            if m.type in _DEST_TYPES and (u.gov in _TO or u.gov is None or u.gov in (_N("على"), _N("ب"))):
                 dests = [m.entity_id]
                 if m.method == "metonymy" and kb is not None and m.entity_id in kb and kb[m.entity_id].capital:
                     dests = [kb[m.entity_id].capital, m.entity_id]  # «زار موسكو»: the city, and its state
