@@ -26,6 +26,7 @@ class PRF:
     fn: int = 0
     fp_items: list = field(default_factory=list)
     fn_items: list = field(default_factory=list)
+    date_misses: list = field(default_factory=list)  # matched pairs whose date differs: (a, b, gold, predicted)
 
     @property
     def precision(self) -> float:
@@ -102,6 +103,7 @@ def evaluate(gold: Gold, analyses: Iterable[DocumentAnalysis], kb: KnowledgeBase
                 table[t].add(prf)
                 table[t].fp_items += [(gdoc.doc_id, *x) for x in prf.fp_items]
                 table[t].fn_items += [(gdoc.doc_id, *x) for x in prf.fn_items]
+                table[t].date_misses += [(gdoc.doc_id, *x) for x in prf.date_misses]
             if view == "strict":
                 dates_ok += ok
                 dates_n += n
@@ -121,6 +123,7 @@ def evaluate(gold: Gold, analyses: Iterable[DocumentAnalysis], kb: KnowledgeBase
         "errors": {
             "entities": {d: {"fp": v["fp"], "fn": v["fn"]} for d, v in per_doc.items()},
             "relations": {t: {"fp": strict[t].fp_items, "fn": strict[t].fn_items} for t in PAIR_TYPES},
+            "dates": {t: strict[t].date_misses for t in PAIR_TYPES if strict[t].date_misses},
         },
     }
 
@@ -190,6 +193,8 @@ def _score_relations(gdoc: GoldDocument, a: DocumentAnalysis, mapping: dict[str,
             if g.date:
                 dates_n += 1
                 dates_ok += int(g.date == ev.date)
+                if g.date != ev.date:
+                    res[g.type].date_misses.append((*g.pair, g.date, ev.date))
     for i, g in gold:
         if i not in used and (lenient or not g.implicit):
             res[g.type].fn += 1

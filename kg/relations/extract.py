@@ -375,6 +375,7 @@ class RelationExtractor:
         t_char = doc[trig.start].idx
         lo = doc[prev_end].idx if prev_end is not None and prev_end < len(doc) else s_start
         hi = doc[next_start].idx if next_start is not None and next_start < len(doc) else s_end
+        dates = [d for d in dates if not _occasion(doc.text, d.start)]
         in_clause = [d for d in dates if lo <= d.start < hi]
         in_sentence = [d for d in dates if s_start <= d.start < s_end]
         pick = in_clause or in_sentence
@@ -383,13 +384,18 @@ class RelationExtractor:
             if not d.value:  # «الأحد الماضي» in a document without a date
                 return doc_date, "document"
             ref = _reference_before(dates, d.start) or state.narrative_date
-            return _refine(_inherit(d.value, ref), d, in_clause, ref), "text"
+            value = _refine(_inherit(d.value, ref), d, in_clause, ref, doc.text)
+            if d.end <= t_char and _TEMPORAL_RE.search(doc.text[d.end:t_char]):
+                value = _coarsen(value, 4)  # «… في نيسان، بعد مدة قصيرة من قمته»: the summit was earlier
+            elif not in_clause and trig.type == "visited":
+                value = _coarsen(value, 7)  # «التقى X يوم 10 … Y الذي قام بزيارة»: the visit spans that day
+            return value, "text"
         para_start = max([p for p in paragraphs if p <= s_start], default=0)
         earlier = [d for d in dates if para_start <= d.start < s_start and d.value]
         if earlier:
             d = earlier[-1]
             ref = _reference_before(dates, d.start) or state.narrative_date
-            return _refine(_inherit(d.value, ref), d, earlier, ref), "context"
+            return _refine(_inherit(d.value, ref), d, earlier, ref, doc.text), "context"
         if doc_date:
             return doc_date, "document"
         if state.narrative_date:
@@ -598,10 +604,30 @@ def _boundary_between(doc: Doc, a: int, b: int, scope: str = "clause") -> bool:
     return any(doc[k].text in marks for k in range(a, b))
 
 
-def _refine(value: str | None, chosen, candidates, ref) -> str | None:
-    """«في أبريل/ نيسان عام 2019 قبل خمسة أعوام»: prefer a nearby date that says the same, more precisely."""
+_FRONTED_RE = re.compile(r"[،,]\s*و\s*(?:في|فى)?\s*$")
+_TEMPORAL_RE = re.compile(r"(?:^|\s)(?:بعد|قبل|عقب|إثر|اثر)\s")
+_OCCASION_RE = re.compile(r"(?:بمناسبة|تهنئة|التهنئة|ذكرى|الذكرى|بعيد)[^.،؛\n]{0,20}$")
+
+
+def _occasion(text: str, start: int) -> bool:
+    """«برقية تهنئة بعام 2026»، «بمناسبة حلول العام الجديد 2026»: the date is what is celebrated."""
+    return bool(_OCCASION_RE.search(text[max(0, start - 30):start]))
+
+
+def _coarsen(value: str | None, width: int) -> str | None:
+    """An ISO date cut to year (4) or month (7) precision; yearless and coarser values stay."""
+    if value and value[:4].isdigit() and len(value) > width:
+        return value[:width]
+    return value
+
+
+def _refine(value: str | None, chosen, candidates, ref, text: str = "") -> str | None:
+    """«في أبريل/ نيسان عام 2019 قبل خمسة أعوام»: prefer a nearby date that says the same, more precisely,
+    but not a date fronted into the next clause («في عام 2025 وحده، وفي حزيران منه، إلتقى …»)."""
     for o in candidates:
         if o is chosen or not o.value or abs(o.start - chosen.start) > 90:
+            continue
+        if text and _FRONTED_RE.search(text[max(0, o.start - 12):o.start]):
             continue
         v = _inherit(o.value, ref or value)
         if v and value and len(v) > len(value) and v.startswith(value):

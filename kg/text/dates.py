@@ -551,7 +551,7 @@ _DATE_LABEL = re.compile(
     r"(?<!\w)(?:تاريخ(?:[^\S\n]{1,3}ال)?(?:نشر|اضافه|تحديث)?|نشر(?:[^\S\n]{1,3}في)?|اخر[^\S\n]{1,3}تحديث|"
     r"تم[^\S\n]{1,3}النشر|بتاريخ|الموافق|نشر[^\S\n]{1,3}بتاريخ|منذ|GMT|UTC|بتوقيت[^\S\n]{1,3}\w+)(?!\w)",
 )
-_DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?[^\S\n]{1,3}$")
+_DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?(?:[^\S\n]{1,3}|[،,][^\S\n]{0,3})$")  # «سيول، 11 ديسمبر»
 
 
 def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tuple[str | None, str | None]:
@@ -612,7 +612,7 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
         # dateline: a short place name, then the date, then "(agency)" or a dash
         pre = normalize(line[: first.start])
         post = normalize(line[first.end:]).lstrip()
-        if first.precision == "day" and _DATELINE.match(pre) and (post.startswith("(") or post[:1] in "-–—:"):
+        if first.precision == "day" and _DATELINE.match(pre) and (post.startswith("(") or post[:1] in "-–—:/"):
             return first.value, "dateline"
         if best_phrase is None and first.precision == "day" and re.search(r"(?:بتاريخ|نشر في|تاريخ النشر)\W*$", pre):
             best_phrase = first.value
