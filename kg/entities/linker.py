@@ -101,7 +101,7 @@ class EntityLinker:
                 for eid in mentions[-1].entity_ids:
                     named.setdefault(eid, mentions[-1].type)
             i += 1
-        doc._.mentions = _dedupe(mentions)
+        doc._.mentions = _dedupe(_nasab(doc.text, mentions))
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
         for p in positions:
             if "at" in p and p["at"] in by_start:
@@ -120,7 +120,10 @@ class EntityLinker:
                     start += 1
                 if s.label_ in _NER_TYPES and start < s.end:
                     cands.append(Span(doc, start, s.end, label="ner", kb_id=s.label_))
-        cands.sort(key=lambda s: (s.label_ == "ner", -(s.end_char - s.start_char), _KIND_RANK.get(s.label_, 9), s.start))
+        preference = self._homograph_preference(doc, cands)
+        doc.user_data["kg_homographs"] = preference
+        cands.sort(key=lambda s: (s.label_ == "ner", -(s.end_char - s.start_char), _KIND_RANK.get(s.label_, 9), s.start,
+                                  -preference.get((s.start, s.end, s.kb_id_), 0)))
         taken = [False] * len(doc)
         chosen: list[Span] = []
         for s in cands:
@@ -135,6 +138,33 @@ class EntityLinker:
             chosen.append(s)
         chosen.sort(key=lambda s: s.start)
         return chosen
+
+    def _homograph_preference(self, doc: Doc, cands: list[Span]) -> dict[tuple[int, int, str], int]:
+        """عمان is Oman or Amman: the written vowels decide first («عمّان» / «عُمان»), then the
+        document (Jordan named elsewhere → Amman).  Returns a score per (start, end, entity)."""
+        by_place: dict[tuple[int, int], list[Span]] = {}
+        for c in cands:
+            if c.label_ in ("label", "alias", "short") and c.kb_id_ in self.kb:
+                by_place.setdefault((c.start, c.end), []).append(c)
+        groups = {k: v for k, v in by_place.items() if len({c.kb_id_ for c in v}) > 1}
+        if not groups:
+            return {}
+        states_at: dict[str, set[tuple[int, int]]] = {}
+        for c in doc.spans.get("kb", []):
+            if c.label_ in ("label", "alias", "nisba") and c.kb_id_ in self.kb:
+                st = self.kb.state_of(c.kb_id_) or c.kb_id_
+                states_at.setdefault(st, set()).add((c.start, c.end))
+        out: dict[tuple[int, int, str], int] = {}
+        for (start, end), group in groups.items():
+            surface = doc[start:end].text.replace("\u0640", "")
+            for c in group:
+                ent = self.kb[c.kb_id_]
+                score = 2 if surface in {ent.label_ar, *ent.aliases_ar} and surface != normalize(surface) else 0
+                home = self.kb.state_of(ent.id) or ent.id
+                if states_at.get(home, set()) - {(start, end)}:
+                    score += 1
+                out[(start, end, c.kb_id_)] = score
+        return out
 
     def _titled_names(self, doc: Doc) -> list[Span]:
         """«بوزيرة الثقافة أولغا ليوبيموفا»، «والرفيق تو لام»: rare words right after a title or an
@@ -224,6 +254,10 @@ class EntityLinker:
         if not ids:
             return None
         eid = _prefer(ids, named, self.kb)
+        scores = doc.user_data.get("kg_homographs", {})
+        ranked = sorted(((scores.get((span.start, span.end, e), 0), e) for e in ids), reverse=True)
+        if len(ranked) > 1 and ranked[0][0] > ranked[1][0]:
+            eid = ranked[0][1]  # «عمّان» / Jordan named elsewhere: the homograph the document means
         ent = self.kb[eid]
         etype, method = ent.type, "kb-name"
         if ent.type == "PLACE" and ent.capital_of and not _after_place_word(doc, span):
@@ -480,6 +514,47 @@ def _prefer(ids: list[str], named: dict[str, str], kb: KnowledgeBase) -> str:
             return e
     order = {"STATE": 0, "PERSON": 1, "PARTY": 2, "ORG": 3, "PLACE": 4, "AGREEMENT": 5}
     return sorted(ids, key=lambda e: (order.get(kb[e].type, 9), e))[0]
+
+
+_NASAB_NEXT = re.compile(r"^[ \t\u00a0]+(?:(?:بن|ابن|بنت)[ \t\u00a0]+(?:عبد[ \t\u00a0]?)?|آل[ \t\u00a0]+)[\u0621-\u064a\u0640\u064b-\u0652]{2,}")
+_NASAB_BEFORE = re.compile(r"(?:^|[^\u0621-\u064a])((?:عبد[ \t\u00a0]?)?[\u0621-\u064a\u0640\u064b-\u0652]{2,})[ \t\u00a0]+(?:بن|ابن|بنت)[ \t\u00a0]+$")
+
+
+def _nasab(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Arab names run on through «بن/ابن/بنت X» and «آل X»: «محمد بن سلمان بن عبدالعزيز آل سعود» is one
+    mention of Mohammed bin Salman, and «سلمان بن عبدالعزيز» right after «عبدالعزيز بن» is the father's
+    name inside another person's («الأمير عبدالعزيز بن سلمان بن عبدالعزيز»), not King Salman."""
+    # a statistical «ابن الحسين» after «عبد الله الثاني» is the rest of that name, not a person
+    loose = {m.start: m for m in mentions if m.method == "ner" and m.type == "PERSON"}
+    fixed = {m.start for m in mentions if m.start not in loose}
+    out: list[Mention] = []
+    absorbed: set[int] = set()
+    for m in mentions:
+        if m.type != "PERSON" or m.method in ("plural", "title") or m.start in absorbed:
+            out.append(m)
+            continue
+        window = max(0, m.start - 30)
+        before = _NASAB_BEFORE.search(text[window:m.start])
+        end = _nasab_end(text, m.end, fixed)
+        absorbed.update(s for s in loose if m.end < s < end)
+        if before:
+            start = window + before.start(1)
+            if not any(o.type == "PERSON" and start < o.end <= m.start for o in mentions):
+                name = text[start:end]
+                m = Mention(start, end, name, [mint_id("PERSON", name)], "PERSON", "nasab", 0.6)
+        elif end != m.end:
+            m = Mention(m.start, end, text[m.start:end], list(m.entity_ids), m.type, m.method, m.score, m.role)
+        out.append(m)
+    return [m for m in out if not (m.start in absorbed and m.method == "ner")]
+
+
+def _nasab_end(text: str, end: int, starts: set[int]) -> int:
+    for _ in range(4):
+        nxt = _NASAB_NEXT.match(text[end:end + 40])
+        if not nxt or any(end < s < end + nxt.end() for s in starts):
+            break
+        end += nxt.end()
+    return end
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
