@@ -29,8 +29,8 @@ from kg.entities.model import Mention
 from kg.entities.translit import similar_names
 from kg.text.normalize import normalize
 
-_KIND_RANK = {"org": 0, "label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
-_LINKABLE = {"label", "alias", "abbrev", "short", "role", "counterpart", "plural", "nisba", "ner", "org"}
+_KIND_RANK = {"facility": 0, "org": 0, "label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
+_LINKABLE = {"facility", "label", "alias", "abbrev", "short", "role", "counterpart", "plural", "nisba", "ner", "org"}
 _NER_TYPES = {"PERS": "PERSON", "PER": "PERSON", "ORG": "ORG", "LOC": "PLACE", "GPE": "STATE"}
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -70,6 +70,10 @@ class EntityLinker:
                          and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("ORG", "PARTY")]
                 eid = known[0].kb_id_ if known else mint_id("ORG", display_text(span))
                 mentions.append(Mention(span.start_char, span.end_char, display_text(span), [eid], "ORG", "org-pattern", 0.75))
+            elif kind == "facility":
+                text = display_text(span)
+                known = [a.entity_id for a in self.kb.lookup(text) if self.kb[a.entity_id].type == "PLACE"]
+                mentions.append(Mention(span.start_char, span.end_char, text, [known[0] if known else mint_id("PLACE", text)], "PLACE", "facility", 0.75))
             elif kind == "short":
                 m = self._short(doc, span, named)
                 if m:
@@ -112,7 +116,7 @@ class EntityLinker:
     # -------------------------------------------------------------- selection
     def _select(self, doc: Doc) -> list[Span]:
         """Non-overlapping spans: longest first, then by kind rank; NER fills the gaps."""
-        cands: list[Span] = list(doc.spans.get("kb", [])) + self._org_spans(doc) + self._titled_names(doc)
+        cands: list[Span] = list(doc.spans.get("kb", [])) + self._org_spans(doc) + self._facility_spans(doc) + self._titled_names(doc)
         if self.use_ner:
             for s in list(doc.spans.get("ner", [])):
                 start = s.start
@@ -241,6 +245,38 @@ class EntityLinker:
                     break
                 out.append(Span(doc, head.start, st.end, label="org", kb_id="ORG"))
                 break
+        return out
+
+    def _facility_spans(self, doc: Doc) -> list[Span]:
+        """Named buildings and sites: «قصر بعبدا»، «مطار رفيق الحريري الدولي»، «القصر الملكي».
+
+        A facility head (references lexicon) and up to four name words after it, stopping at a clitic
+        («بأبوظبي»), punctuation, a number, a time or function word, or a known place or state — «مطار
+        دمشق» stays the city Damascus, so a visit to it still reaches its state.
+        """
+        kb_spans = list(doc.spans.get("kb", []))
+        places = {t for s in kb_spans if (s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("PLACE", "STATE"))
+                  or s.label_ in ("role", "honorific", "counterpart", "plural", "nisba_person") for t in range(s.start, s.end)}
+        out: list[Span] = []
+        for head in kb_spans:
+            if head.label_ != "facility_head":
+                continue
+            end, words = head.end, 0
+            while end < len(doc) and words < 4:
+                tok = doc[end]
+                clitic = getattr(tok._, "clitic", "")
+                if clitic == "article":
+                    end += 1
+                    continue
+                if clitic or tok.is_punct or tok.like_num or end in places or tok.norm_ in _FACILITY_STOP or not tok.text.isalpha():
+                    break
+                end += 1
+                words += 1
+            while end > head.end and getattr(doc[end - 1]._, "clitic", "") == "article":
+                end -= 1
+            start = head.start - 1 if head.start > 0 and getattr(doc[head.start - 1]._, "clitic", "") == "article" else head.start
+            if words:
+                out.append(Span(doc, start, end, label="facility", kb_id="PLACE"))
         return out
 
     # ------------------------------------------------------------------ rules
@@ -477,6 +513,8 @@ def _gap(doc: Doc, a: Span, b: Span) -> int:
     return n
 
 
+_FACILITY_STOP = {normalize(w) for w in ("في", "فى", "إلى", "على", "من", "مع", "عن", "بين", "حيث", "الذي", "التي", "اليوم", "أمس",
+                                         "صباح", "مساء", "يوم", "غدا", "حاليا", "أيضا", "وذلك", "خلال", "بعد", "قبل", "عند", "لدى")}
 _FILLER_STEMS = {normalize(w) for w in ("رفيق", "رفيقة", "سيد", "سيدة", "محترم", "شيخ", "دكتور")}
 _FILLER = {normalize(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "حينها", "حينذاك", "آنذاك", "الحالي", "السابق", "الشيخ", "الدكتور")}
 

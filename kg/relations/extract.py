@@ -733,7 +733,9 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
                 twin.place = twin.place or ev.place
                 continue
         for other in same:
-            if _compatible(other.date, ev.date) and (not other.place or not ev.place or other.place == ev.place):
+            # within one article a reception and the talks that follow in another hall are one meeting
+            places_fit = within_document or not other.place or not ev.place or other.place == ev.place
+            if _compatible(other.date, ev.date) and places_fit:
                 other.date = other.date or ev.date
                 other.place = other.place or ev.place
                 other.evidence.extend(ev.evidence)

@@ -63,3 +63,20 @@ def test_transliteration_tolerance(nlp, text, must, must_not):
         assert must in ids
     if must_not:
         assert must_not not in ids
+
+
+@pytest.mark.parametrize("text, name", [
+    ("وكان في استقباله في مطار رفيق الحريري الدولي رئيس الحكومة.", "مطار رفيق الحريري الدولي"),  # not the person, not the title
+    ("استقبل الأمير اليوم في قصر الشاطئ بأبوظبي الوزير.", "قصر الشاطئ"),                      # stops at the clitic
+    ("استقبل الملك الرئيس بالقصر الملكي بالدار البيضاء.", "القصر الملكي"),                    # keeps its article
+])
+def test_named_facilities_are_places(nlp, text, name):
+    a = mentions(nlp, text)
+    assert [m.text for m in a.mentions if m.method == "facility"] == [name]
+    assert not [m for m in a.mentions if m.type == "PERSON" and m.start >= text.index(name) and m.end <= text.index(name) + len(name)]
+
+
+def test_an_airport_named_after_its_city_stays_the_city(nlp):
+    a = mentions(nlp, "وصل الوزير إلى مطار دمشق الدولي.")
+    assert not [m for m in a.mentions if m.method == "facility"]
+    assert "syria" in {e for m in a.mentions for e in m.entity_ids}
