@@ -117,8 +117,8 @@ class CrfTagger:
             labels = [lab for lab in tagger.labels() if lab != "O"]
             for i, t in enumerate(tags):
                 if t == "O":
-                    best = max(labels, key=lambda lab: (tagger.marginal(lab, i), lab))
-                    if tagger.marginal(best, i) >= self.o_threshold:
+                    p, best = max((tagger.marginal(lab, i), lab) for lab in labels)
+                    if p >= self.o_threshold:
                         tags[i] = best
         return repair_iob2(tags)
 

@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 # ---------------------------------------------------------------------------- normalisation
@@ -130,14 +131,16 @@ def shape(word: str) -> str:
     return "".join(out)[:6]
 
 
+@lru_cache(maxsize=1 << 16)
 def is_punct(word: str) -> bool:
     return bool(word) and all(unicodedata.category(c)[0] in "PS" for c in word)
 
 
 # ---------------------------------------------------------------------------- hashed lexicon
 
+@lru_cache(maxsize=1 << 18)
 def hkey(text: str) -> str:
-    """Short stable hash of a normalised word or space-joined phrase."""
+    """Short stable hash of a normalised word or space-joined phrase (memoised: news repeats its words)."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
 
 
@@ -156,6 +159,17 @@ class Lexicon:
     lex: dict[str, str] = field(default_factory=dict)
     gaz_max: int = 1
     freq: dict[str, int] = field(default_factory=dict)
+
+    _infos: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def word_info(self, word: str) -> dict[str, str]:
+        """Per-word features that do not depend on the context, computed once per word form."""
+        info = self._infos.get(word)
+        if info is None:
+            if len(self._infos) > 200_000:
+                self._infos.clear()
+            info = self._infos[word] = _word_info(word, self.freq)
+        return info
 
     def to_json(self) -> dict:
         return {
@@ -349,21 +363,34 @@ def _word_info(word: str, freq: dict[str, int] | None) -> dict[str, str]:
     n = normalize(word)
     pre, rest = segment(n, freq)
     st = strip_article(rest)
-    return {"w": word, "n": n, "pre": pre, "rest": rest, "st": st, "al": "1" if rest != st else "0"}
+    return {"w": word, "n": n, "pre": pre, "rest": rest, "st": st, "al": "1" if rest != st else "0",
+            "rest_st": st, "n_st": strip_article(n)}
 
 
 def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int, prefix: str = "",
               min_len: int = 1) -> list[list[str]]:
-    """BIO gazetteer tags per word from the longest phrase match starting at each word."""
+    """BIO gazetteer tags per word from the longest phrase match starting at each word.
+
+    Same keys as :func:`gaz_key` (every token without its article), built incrementally from the
+    words' stripped forms instead of re-stripping and re-joining each candidate phrase.
+    """
     out: list[list[str]] = [[] for _ in infos]
     n = len(infos)
+    stripped = [info["n_st"] for info in infos]
     for i in range(n):
-        first_forms = (infos[i]["rest"], infos[i]["n"])
-        for L in range(min(max_len, n - i), min_len - 1, -1):
-            tail = [infos[j]["n"] for j in range(i + 1, i + L)]
+        longest = min(max_len, n - i)
+        if longest < min_len:
+            continue
+        tails = [""] * (longest + 1)  # tails[L]: " " + the stripped words i+1 … i+L-1
+        for L in range(2, longest + 1):
+            tails[L] = tails[L - 1] + " " + stripped[i + L - 1]
+        firsts = (infos[i]["rest_st"], infos[i]["n_st"])
+        if firsts[0] == firsts[1]:
+            firsts = firsts[:1]
+        for L in range(longest, min_len - 1, -1):
             hit: set[str] = set()
-            for f in first_forms:
-                hit.update(gaz.get(gaz_key([f] + tail, prefix), ""))
+            for f in firsts:
+                hit.update(gaz.get(hkey(prefix + f + tails[L]), ""))
             if hit:
                 for cls in sorted(hit):
                     out[i].append(f"B-{cls}" if L > 1 else f"U-{cls}")
@@ -373,10 +400,42 @@ def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int, pr
     return out
 
 
+def _static_features(w: str, info: dict) -> tuple[str, ...]:
+    """The features of a word that depend on nothing but the word, kept with its cached info."""
+    cached = info.get("static")
+    if cached is not None:
+        return cached
+    n, st = info["n"], info["st"]
+    f = [
+        "n=" + n,
+        "st=" + st,
+        "pre=" + info["pre"],
+        "al=" + info["al"],
+        "shape=" + shape(w),
+        "len=" + str(min(len(st), 8)),
+    ]
+    if w != n:
+        f.append("w=" + w)
+    for k in (1, 2, 3, 4):
+        if len(st) > k:
+            f.append(f"p{k}=" + st[:k])
+            f.append(f"s{k}=" + st[-k:])
+    if len(n) > 2:
+        f.append("np2=" + n[:2])
+    if _DIGIT.search(w):
+        f.append("digit")
+    if _LATIN.search(w):
+        f.append("latin")
+    if is_punct(w):
+        f.append("punct")
+    info["static"] = out = tuple(f)
+    return out
+
+
 def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list[str]]:
     """Features for each word of one sentence. Deterministic, order-stable."""
     lexicon = lexicon or Lexicon()
-    infos = [_word_info(w, lexicon.freq) for w in words]
+    infos = [lexicon.word_info(w) for w in words]
     gaz = _gaz_tags(infos, lexicon.gaz, lexicon.gaz_max) if lexicon.gaz else [[] for _ in words]
     phr = _gaz_tags(infos, lexicon.lex, MAX_PHRASE, "p:", 2) if lexicon.lex else [[] for _ in words]
     trig = [TRIGGERS.get(info["rest"], "") or TRIGGERS.get(info["n"], "") for info in infos]
@@ -384,29 +443,7 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
 
     local: list[list[str]] = []
     for i, (w, info) in enumerate(zip(words, infos)):
-        n, st = info["n"], info["st"]
-        f = [
-            "n=" + n,
-            "st=" + st,
-            "pre=" + info["pre"],
-            "al=" + info["al"],
-            "shape=" + shape(w),
-            "len=" + str(min(len(st), 8)),
-        ]
-        if w != n:
-            f.append("w=" + w)
-        for k in (1, 2, 3, 4):
-            if len(st) > k:
-                f.append(f"p{k}=" + st[:k])
-                f.append(f"s{k}=" + st[-k:])
-        if len(n) > 2:
-            f.append("np2=" + n[:2])
-        if _DIGIT.search(w):
-            f.append("digit")
-        if _LATIN.search(w):
-            f.append("latin")
-        if is_punct(w):
-            f.append("punct")
+        f = list(_static_features(w, info))
         for g in gaz[i]:
             f.append("gaz=" + g)
         for g in phr[i]:
@@ -459,11 +496,23 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
 STACK_WINDOW = 10  # sentences on each side whose first-pass tags inform the second pass
 
 
+_CTX_CACHE: dict[int, tuple[dict | None, dict[str, str]]] = {}
+
+
 def _ctx_key(word: str, freq: dict[str, int] | None) -> str:
-    if is_punct(word) or _DIGIT.search(word):
-        return ""
-    rest = segment(normalize(word), freq)[1]
-    return rest if len(rest) >= 2 else ""
+    """The word's proclitic-free form, the key of document evidence ("" for punctuation and numbers)."""
+    entry = _CTX_CACHE.get(id(freq))
+    if entry is None or entry[0] is not freq or len(entry[1]) > 200_000:
+        entry = _CTX_CACHE[id(freq)] = (freq, {})
+    key = entry[1].get(word)
+    if key is None:
+        if is_punct(word) or _DIGIT.search(word):
+            key = ""
+        else:
+            rest = segment(normalize(word), freq)[1]
+            key = rest if len(rest) >= 2 else ""
+        entry[1][word] = key
+    return key
 
 
 def sentence_memory(words: list[str], tags: list[str], freq: dict[str, int] | None) -> dict[str, dict[str, int]]:
@@ -480,18 +529,37 @@ def sentence_memory(words: list[str], tags: list[str], freq: dict[str, int] | No
 
 def document_contexts(sentences: list[list[str]], tags: list[list[str]], freq: dict[str, int] | None,
                       window: int = STACK_WINDOW) -> list[dict[str, dict[str, int]]]:
-    """For each sentence, the merged first-pass evidence of the other sentences within ``window``."""
+    """For each sentence, the merged first-pass evidence of the other sentences within ``window``,
+    for the word keys of that sentence (the only ones its second pass looks up).
+
+    A running total over the sliding window, minus the sentence's own evidence: linear in the
+    document, where merging every neighbour's memory was ``window`` times the work.
+    """
     mems = [sentence_memory(w, t, freq) for w, t in zip(sentences, tags)]
+    total: dict[str, dict[str, int]] = {}
+
+    def add(mem: dict[str, dict[str, int]], sign: int) -> None:
+        for k, c in mem.items():
+            m = total.setdefault(k, {})
+            for lab, n in c.items():
+                m[lab] = m.get(lab, 0) + sign * n
+
+    n = len(sentences)
+    for j in range(min(n, window + 1)):
+        add(mems[j], 1)
     out = []
-    for i in range(len(sentences)):
+    for i in range(n):
+        if i - window - 1 >= 0:
+            add(mems[i - window - 1], -1)
+        if i > 0 and i + window < n:
+            add(mems[i + window], 1)
+        own = mems[i]
         merged: dict[str, dict[str, int]] = {}
-        for j in range(max(0, i - window), min(len(sentences), i + window + 1)):
-            if j == i:
-                continue
-            for k, c in mems[j].items():
-                m = merged.setdefault(k, {})
-                for lab, n in c.items():
-                    m[lab] = m.get(lab, 0) + n
+        for k in {_ctx_key(w, freq) for w in sentences[i]} - {""}:
+            c = {lab: v - own.get(k, {}).get(lab, 0) for lab, v in total.get(k, {}).items()}
+            c = {lab: v for lab, v in c.items() if v}
+            if c:
+                merged[k] = c
         out.append(merged)
     return out
 
