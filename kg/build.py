@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from kg.analysis import DocumentAnalysis
 from kg.errors import KGError
 from kg.graph.build import build_graph
 from kg.text.read import Document, InputProblem, read_documents
-from kg.util import atomic_write_text
+from kg.util import atomic_write_text, open_temp, remove_stale_temps
 
 __all__ = ["BuildReport", "analyze_corpus", "iter_analyses", "build", "build_graph_from_paths", "OUTPUTS",
            "DEFAULT_DOC_TIMEOUT"]
@@ -204,7 +203,7 @@ class _JsonlWriter:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, self.tmp = open_temp(path)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 20)
 
     def write(self, line: str) -> None:
@@ -222,6 +221,20 @@ class _JsonlWriter:
             self.fh.close()
         if os.path.exists(self.tmp):
             os.unlink(self.tmp)
+
+
+def _prepare_out_dir(out: Path) -> None:
+    """Create ``out`` (or fail with a :class:`KGError` naming it) *before* any document is analysed,
+    and remove the temporary files a killed build left there for its own outputs."""
+    if out.exists() and not out.is_dir():
+        raise KGError(f"{out}: the output path exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise KGError(f"{out}: cannot create the output folder ({err.strerror or err})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise KGError(f"{out}: the output folder is not writable")
+    remove_stale_temps(out, OUTPUTS + EXTRA_OUTPUTS)
 
 
 def build(
@@ -250,6 +263,7 @@ def build(
     from kg.pipeline import get_kb
 
     out = Path(out_dir)
+    _prepare_out_dir(out)
     stats: dict = {}
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -10,7 +10,7 @@ import json
 import sys
 import warnings
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -24,7 +24,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
     raise typer.Exit(code)
 
@@ -113,6 +113,16 @@ def load(
     console.print(f"loaded {out} into {store}: {n} triples in the store", highlight=False)
 
 
+def _read_query_file(path: Path) -> str:
+    """The text of a ``@file.rq`` query; a missing or non-UTF-8 file is a one-line usage error."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        _fail(f"{path}: the query file is not UTF-8 text (byte {err.start})", 2)
+    except OSError as err:
+        _fail(f"{path}: cannot read the query file ({err.strerror or err})", 2)
+
+
 @app.command()
 def query(
     source: str = typer.Argument(..., help="An RDF file (graph.ttl, .nt, .jsonld); left out with --store."),
@@ -136,7 +146,7 @@ def query(
         sparql = source
     elif sparql is None:
         _fail("give an RDF file and a query (or --store STORE and a query)", 2)
-    text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+    text = _read_query_file(Path(sparql[1:])) if sparql.startswith("@") else sparql
     try:
         if store is not None:
             from kg.store import query_store

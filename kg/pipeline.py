@@ -28,6 +28,7 @@ from kg.relations.lexicon import TriggerLexicon
 from kg.text.dates import find_dates
 from kg.text.read import Document
 from kg.text.segment import split_sentences
+from kg.text.tokenizer import doc_text
 
 
 
@@ -53,7 +54,7 @@ def make_text_annotator(nlp: Language, name: str):
     """Sentences and dates, kept in ``doc.user_data`` (they are character spans, not tokens)."""
 
     def annotate(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         doc.user_data["kg_sentences"] = split_sentences(text)
         doc.user_data["kg_dates"] = find_dates(text, anchor=doc.user_data.get("kg_date"))
         return doc

@@ -51,6 +51,7 @@ class KnowledgeBase:
         self.roles: dict[str, Role] = {r.id: r for r in roles}
         self._by_norm: dict[str, list[Alias]] = defaultdict(list)
         self._by_key: dict[str, list[str]] = defaultdict(list)  # first-token skeleton → person ids
+        self._state_prefixes: dict[str, list[str]] | None = None  # first words of state names → ids (lazy)
         for ent in self.entities.values():
             for alias in self._aliases_of(ent):
                 self._by_norm[normalize(alias.text)].append(alias)
@@ -128,16 +129,17 @@ class KnowledgeBase:
 
     def states_starting_with(self, prefix: str) -> list[str]:
         """States one of whose multi-word names starts with the (normalized) words ``prefix``."""
-        out = []
-        for ent in self.entities.values():
-            if ent.type != "STATE":
-                continue
-            for name in [ent.label_ar, *ent.aliases_ar]:
-                words = normalize(name).split()
-                if len(words) > len(prefix.split()) and " ".join(words[: len(prefix.split())]) == prefix:
-                    out.append(ent.id)
-                    break
-        return sorted(out)
+        if self._state_prefixes is None:
+            index: dict[str, set[str]] = {}
+            for ent in self.entities.values():
+                if ent.type != "STATE":
+                    continue
+                for name in [ent.label_ar, *ent.aliases_ar]:
+                    words = normalize(name).split()
+                    for k in range(1, len(words)):
+                        index.setdefault(" ".join(words[:k]), set()).add(ent.id)
+            self._state_prefixes = {k: sorted(v) for k, v in index.items()}
+        return list(self._state_prefixes.get(prefix, []))
 
     def holders(self, role: str, of: str | None, date: str | None) -> list[str]:
         """People who held ``role`` of ``of`` at ``date`` (any time when date is None)."""

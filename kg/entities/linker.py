@@ -28,6 +28,7 @@ from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
 from kg.entities.translit import similar_names
 from kg.text.normalize import normalize
+from kg.text.tokenizer import doc_text
 
 _KIND_RANK = {"facility": 0, "org": 0, "label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
 _LINKABLE = {"facility", "label", "alias", "abbrev", "short", "role", "counterpart", "plural", "nisba", "ner", "org"}
@@ -105,7 +106,7 @@ class EntityLinker:
                 for eid in mentions[-1].entity_ids:
                     named.setdefault(eid, mentions[-1].type)
             i += 1
-        doc._.mentions = _dedupe(_nasab(doc.text, mentions))
+        doc._.mentions = _dedupe(_nasab(doc_text(doc), mentions))
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
         for p in positions:
             if "at" in p and p["at"] in by_start:
@@ -379,11 +380,11 @@ class EntityLinker:
         # apposition: a person right after the title
         if (j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and self._is_person_span(spans[j])
                 and not _coordinated(doc, spans[j - 1], spans[j]) and not _governed(doc, spans[j - 1], spans[j])):
-            return consumed, None, {"role": role, "of": of, "at": spans[j].start_char, "title_start": role_span.start_char, "title": doc.text[role_span.start_char:spans[j - 1].end_char]}
+            return consumed, None, {"role": role, "of": of, "at": spans[j].start_char, "title_start": role_span.start_char, "title": doc_text(doc)[role_span.start_char:spans[j - 1].end_char]}
         # apposition after a person: "كيم، الأمين العام لحزب العمل"
         prev = mentions[-1] if mentions else None
-        if prev and prev.type == "PERSON" and doc.text[prev.end:role_span.start_char].strip() in ("،", ",", ""):
-            return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc.text[role_span.start_char:spans[j - 1].end_char]}
+        if prev and prev.type == "PERSON" and doc_text(doc)[prev.end:role_span.start_char].strip() in ("،", ",", ""):
+            return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc_text(doc)[role_span.start_char:spans[j - 1].end_char]}
         # a bare title: resolve to the office holder
         holder = None
         if role_span.label_ != "counterpart":
@@ -391,7 +392,7 @@ class EntityLinker:
         holder = holder or self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
         if holder:
             end = spans[j - 1].end_char
-            return consumed, Mention(role_span.start_char, end, doc.text[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
+            return consumed, Mention(role_span.start_char, end, doc_text(doc)[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
         return consumed, None, None
 
     @staticmethod
@@ -459,7 +460,7 @@ class EntityLinker:
         if len(chosen) < 2:
             recent: list[str] = []
             for m in reversed(mentions):
-                if m.type == "PERSON" and m.method != "plural" and not _in_attendance(doc.text, m.start):
+                if m.type == "PERSON" and m.method != "plural" and not _in_attendance(doc_text(doc), m.start):
                     for e in m.entity_ids:
                         if e not in recent:
                             recent.append(e)
@@ -469,7 +470,7 @@ class EntityLinker:
         if len(chosen) < 2:
             return None
         end = spans[j - 1].end_char
-        return Mention(span.start_char, end, doc.text[span.start_char:end], chosen[:2], "PERSON", "plural", 0.7)
+        return Mention(span.start_char, end, doc_text(doc)[span.start_char:end], chosen[:2], "PERSON", "plural", 0.7)
 
 
 # ---------------------------------------------------------------------- helpers

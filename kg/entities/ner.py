@@ -16,10 +16,12 @@ import argparse
 import json
 import sys
 import unicodedata
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -253,6 +255,7 @@ def format_scores(res: dict) -> str:
 
 # ---------------------------------------------------------------------------- spaCy component
 
+@lru_cache(maxsize=1 << 16)
 def _is_punct_token(text: str) -> bool:
     return bool(text) and all(unicodedata.category(c)[0] in "PS" for c in text)
 
@@ -295,8 +298,10 @@ _SENT_END = {".", "!", "?", "؟", "…"}
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """Sentence token ranges: the doc's own, or else cut after sentence-final punctuation tokens."""
-    if doc.has_annotation("SENT_START"):
-        return [(s.start, s.end) for s in doc.sents]
+    if len(doc) and doc.has_annotation("SENT_START"):
+        # one C-level read of the sentence starts: ``doc.sents`` walks every token in Python
+        starts = [i for i, v in enumerate(doc.to_array([SENT_START]).ravel().tolist()) if v == 1 or i == 0]
+        return list(zip(starts, starts[1:] + [len(doc)]))
     out, start = [], 0
     for tok in doc:
         if tok.text in _SENT_END and (tok.i + 1 == len(doc) or doc[tok.i + 1].text not in _SENT_END):

@@ -7,6 +7,8 @@ has, so names are compared on a consonant skeleton with a small edit-distance al
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg.text.normalize import normalize
 
 # letters that stand for the same foreign sound in press transliteration
@@ -37,8 +39,9 @@ def skeleton(token: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> tuple[str, ...]:
-    """Skeleton of every token of a multi-word name."""
+    """Skeleton of every token of a multi-word name (memoised: the KB's names are compared again and again)."""
     return tuple(skeleton(t) for t in normalize(name).split() if t)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.util import atomic_write_bytes
+from kg.util import atomic_write_bytes, xml_legal
 
 __all__ = ["to_scalar_graph", "write_graphml", "read_graphml", "write_gexf"]
 
@@ -39,15 +39,18 @@ def to_scalar_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
+    """GraphML, atomically; characters XML 1.0 cannot hold (``\x01`` …) are dropped, or no XML
+    reader (``networkx.read_graphml``, Gephi) could open the file."""
     buf = io.BytesIO()
     nx.write_graphml(to_scalar_graph(G), buf, encoding="utf-8")
-    return atomic_write_bytes(Path(path), buf.getvalue())
+    return atomic_write_bytes(Path(path), xml_legal(buf.getvalue()))
 
 
 def write_gexf(G: nx.MultiDiGraph, path: str | Path) -> Path:
+    """GEXF, atomically; XML too, so the same characters are dropped as in :func:`write_graphml`."""
     buf = io.BytesIO()
     nx.write_gexf(to_scalar_graph(G), buf, encoding="utf-8")
-    return atomic_write_bytes(Path(path), buf.getvalue())
+    return atomic_write_bytes(Path(path), xml_legal(buf.getvalue()))
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from kg.export.namespaces import (
     AGENT_PROPERTY, DIRECT_PROPERTY, DOC, ENTITY_CLASSES, EVENT, EVENT_CLASSES, ID, RWB, TARGET_PROPERTY, WD,
 )
 from kg.graph.schema import iter_events
+from kg.util import open_temp
 
 __all__ = ["iter_ntriples", "write_ntriples"]
 
@@ -219,7 +219,7 @@ def write_ntriples(G: nx.MultiDiGraph, path: str | Path, *, include_ontology: bo
     of triples written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = open_temp(path)
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             n = _write(fh, iter_ntriples(G, include_ontology=include_ontology))

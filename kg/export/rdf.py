@@ -8,6 +8,7 @@ only for asserted events; planned, negated and hypothetical ones keep their even
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from importlib import resources
@@ -23,11 +24,12 @@ from kg.export.namespaces import (
     TARGET_PROPERTY, WD,
 )
 from kg.graph.schema import iter_events
-from kg.util import atomic_write_bytes
+from kg.util import atomic_write_bytes, xml_legal
 
 __all__ = ["to_rdf", "to_dataset", "write_rdf", "validate", "document_subgraph", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
 
 FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld", "xml": "rdf", "trig": "trig", "nquads": "nq"}
+_XML_FORMATS = ("xml", "pretty-xml", "application/rdf+xml", "trix")
 
 
 def entity_iri(entity_id: str) -> URIRef:
@@ -42,18 +44,34 @@ def event_iri(event_id: str) -> URIRef:
     return EVENT[quote(event_id, safe="-_.~")]
 
 
+_DATE_FORMS = (  # ASCII digits only: \d would also take Arabic-Indic digits, which XSD does not
+    (re.compile(r"--([0-9]{2})-([0-9]{2})"), XSD.gMonthDay),
+    (re.compile(r"--([0-9]{2})"), XSD.gMonth),
+    (re.compile(r"([0-9]{4})"), XSD.gYear),
+    (re.compile(r"([0-9]{4})-([0-9]{2})"), XSD.gYearMonth),
+    (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"), XSD.date),
+)
+
+
 def date_literal(value: str) -> Literal:
-    """ISO value at its precision → xsd:date / gYearMonth / gYear / gMonthDay / gMonth."""
-    if re.fullmatch(r"--\d{2}-\d{2}", value):
-        return Literal(value, datatype=XSD.gMonthDay)
-    if re.fullmatch(r"--\d{2}", value):
-        return Literal(value, datatype=XSD.gMonth)
-    if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=XSD.gYear)
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return Literal(value, datatype=XSD.gYearMonth)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return Literal(value, datatype=XSD.date)
+    """ISO value at its precision → xsd:date / gYearMonth / gYear / gMonthDay / gMonth.
+
+    The value must be a real calendar date (checked with :mod:`datetime`; a month or day alone
+    against the leap year 2000, so ``--02-29`` is fine): ``2024-13-45`` or ``2023-02-29`` stays a
+    plain string rather than an ill-typed literal that readers reject."""
+    for pattern, datatype in _DATE_FORMS:
+        m = pattern.fullmatch(value)
+        if m is None:
+            continue
+        parts = [int(p) for p in m.groups()]
+        if value.startswith("--"):
+            parts.insert(0, 2000)
+        year, month, day = (parts + [1, 1])[:3]
+        try:
+            datetime.date(year, month, day)
+        except ValueError:
+            break
+        return Literal(value, datatype=datatype)
     return Literal(value)  # anything else stays a plain string rather than an invalid typed literal
 
 
@@ -185,13 +203,16 @@ def to_dataset(G: nx.MultiDiGraph) -> Dataset:
 
 def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, format: str = "turtle") -> Path:
     """Serialize atomically in any rdflib format (turtle, nt, json-ld, xml, trig, nquads);
-    the same graph always gives the same bytes."""
+    the same graph always gives the same bytes.  XML formats lose the characters XML 1.0 cannot
+    hold (see :func:`kg.util.xml_legal`); the others keep every character."""
     if format in ("trig", "nquads"):
         data = to_dataset(G).serialize(format=format, encoding="utf-8")
     else:
         data = to_rdf(G).serialize(format=format, encoding="utf-8")
     if format in ("nt", "nquads"):  # rdflib writes these lines in hash order: sort them
         data = b"".join(sorted(set(data.splitlines(keepends=True))))
+    elif format in _XML_FORMATS:  # rdflib writes \x01 … as is, and the file is not XML any more
+        data = xml_legal(data)
     return atomic_write_bytes(Path(path), data)
 
 

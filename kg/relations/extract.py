@@ -17,6 +17,7 @@ from kg.entities.model import Mention
 from kg.relations.lexicon import Cue, Trigger, TriggerLexicon
 from kg.relations.model import Event, Evidence
 from kg.text.normalize import normalize
+from kg.text.tokenizer import doc_text
 
 _N = normalize
 PREPOSITIONS = {_N(w): _N(w) for w in ("ب", "ل", "ك", "مع", "من", "إلى", "الى", "على", "بين", "عن", "في", "فى", "لدى")}
@@ -71,14 +72,14 @@ class RelationExtractor:
         cues = self.lexicon.cues(doc)
         dates = list(doc.user_data.get("kg_dates", []))
         if not doc_date:
-            doc_date = _current_month(doc.text, dates)
-        paragraphs = [m.start() for m in _PARAGRAPH_RE.finditer(doc.text)]
+            doc_date = _current_month(doc_text(doc), dates)
+        paragraphs = [m.start() for m in _PARAGRAPH_RE.finditer(doc_text(doc))]
         state = _State()
         home = self._home_state(doc, mentions)
         events: list[Event] = []
         body_started = False
-        for s_start, s_end in doc.user_data.get("kg_sentences", [(0, len(doc.text))]):
-            body_started = body_started or not _is_headline(doc.text, s_start, s_end, False)
+        for s_start, s_end in doc.user_data.get("kg_sentences", [(0, len(doc_text(doc)))]):
+            body_started = body_started or not _is_headline(doc_text(doc), s_start, s_end, False)
             s_units = [u for u in units if s_start <= u.mention.start < s_end]
             s_trigs = _group_predicates(doc, [t for t in triggers if s_start <= doc[t.start].idx < s_end])
             for u in s_units:
@@ -104,10 +105,10 @@ class RelationExtractor:
             if ev.status == "asserted" and _invited_to(doc, trig, s_trigs):
                 ev.status = "hypothetical"  # «دعاه إلى زيارة موسكو»: the visit is what is asked for
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
-            if _is_headline(doc.text, s_start, s_end, body_started):
+            if _is_headline(doc_text(doc), s_start, s_end, body_started):
                 ev.date_source = "headline"
             ev.place = ev.place or self._place(doc, trig, s_units, next_start)
-            sentence = doc.text[s_start:s_end]
+            sentence = doc_text(doc)[s_start:s_end]
             ev.evidence = [Evidence(doc_id, s_start, s_end, sentence, f"rules:{trig.type}:{trig.pos}", ev.confidence, trig.text)]
 
     # ----------------------------------------------------------------- units
@@ -375,7 +376,7 @@ class RelationExtractor:
         t_char = doc[trig.start].idx
         lo = doc[prev_end].idx if prev_end is not None and prev_end < len(doc) else s_start
         hi = doc[next_start].idx if next_start is not None and next_start < len(doc) else s_end
-        dates = [d for d in dates if not _occasion(doc.text, d.start)]
+        dates = [d for d in dates if not _occasion(doc_text(doc), d.start)]
         in_clause = [d for d in dates if lo <= d.start < hi]
         in_sentence = [d for d in dates if s_start <= d.start < s_end]
         pick = in_clause or in_sentence
@@ -384,8 +385,8 @@ class RelationExtractor:
             if not d.value:  # «الأحد الماضي» in a document without a date
                 return doc_date, "document"
             ref = _reference_before(dates, d.start) or state.narrative_date
-            value = _refine(_inherit(d.value, ref), d, in_clause, ref, doc.text)
-            if d.end <= t_char and _TEMPORAL_RE.search(doc.text[d.end:t_char]):
+            value = _refine(_inherit(d.value, ref), d, in_clause, ref, doc_text(doc))
+            if d.end <= t_char and _TEMPORAL_RE.search(doc_text(doc)[d.end:t_char]):
                 value = _coarsen(value, 4)  # «… في نيسان، بعد مدة قصيرة من قمته»: the summit was earlier
             elif not in_clause and trig.type == "visited":
                 value = _coarsen(value, 7)  # «التقى X يوم 10 … Y الذي قام بزيارة»: the visit spans that day
@@ -395,7 +396,7 @@ class RelationExtractor:
         if earlier:
             d = earlier[-1]
             ref = _reference_before(dates, d.start) or state.narrative_date
-            return _refine(_inherit(d.value, ref), d, earlier, ref, doc.text), "context"
+            return _refine(_inherit(d.value, ref), d, earlier, ref, doc_text(doc)), "context"
         if doc_date:
             return doc_date, "document"
         if state.narrative_date:

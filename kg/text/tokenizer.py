@@ -152,3 +152,12 @@ def create_arabic_tokenizer() -> Callable:
         return ArabicTokenizer(nlp.vocab, Lexicon.default())
 
     return make
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once: spaCy joins every token again at each access, and the entity and
+    relation stages read the text of the same document thousands of times."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
