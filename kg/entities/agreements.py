@@ -14,13 +14,36 @@ from kg.entities.linker import display_text, mint_id
 from kg.entities.model import Mention
 from kg.text.normalize import normalize
 
-STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "بروتوكول", "ميثاق")}
+STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "مذكرة تعاون", "بروتوكول", "ميثاق")}
 _STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور", "بين")}
 # «في» ends a name unless it opens its field: «مذكرة تفاهم للتعاون في مجال الطاقة»
 _FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
 _QUOTES_OPEN = "\"“«'"
 _QUOTES_CLOSE = "\"”»'"
 MAX_TOKENS = 20
+
+
+_CONTEXT_NOUNS = {normalize(w) for w in ("ختام", "إطار", "أعقاب", "حضور", "مقر", "قصر", "العاصمة", "مدينة", "حفل", "مراسم",
+                                          "نهاية", "بداية", "أثناء", "ظل", "يوم", "شهر", "عام", "الشهر", "العام", "اليوم",
+                                          "وقت", "الوقت", "حين", "سياق", "جلسة", "اجتماع", "لقاء", "زيارة", "قمة", "منتدى")}
+
+
+def _opens_field(doc: Doc, k: int) -> bool:
+    """After «في»: the agreement's field («في مجال الطاقة»، «في نقل الغاز») continues the name; a
+    place, a time or the occasion («في الرياض»، «في ختام الزيارة»، «في 12 مايو») ends it."""
+    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
+        k += 1
+    if k >= len(doc):
+        return False
+    tok = doc[k]
+    if tok.norm_ in _FIELD_WORDS:
+        return True
+    if tok.is_punct or tok.like_num or getattr(tok._, "clitic", "") or tok.norm_ in _CONTEXT_NOUNS or tok.norm_ in _STOP_WORDS:
+        return False
+    for span in doc.spans.get("kb", []):
+        if span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short"):
+            return False  # a named place, state or person
+    return True
 
 
 def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
@@ -33,8 +56,9 @@ def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
             continue
         covered = span.end
         head = normalize(span.text).removeprefix("ال")
-        if not any(head == h or head == h.removeprefix("ال") for h in STRONG_HEADS):
-            continue
+        quoted = span.start > 0 and doc[span.start - 1].text[-1:] in _QUOTES_OPEN
+        if not quoted and not any(head == h or head == h.removeprefix("ال") for h in STRONG_HEADS):
+            continue  # a weak head («إعلان»، «اتفاق») names an agreement only as a quoted title
         m = agreement_at(doc, span.start, span.end)
         if m and len(normalize(m.text).split()) >= 1 + min_words:
             out.append(m)
@@ -57,7 +81,7 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             break
         if tok.norm_ in _STOP_WORDS and getattr(tok._, "clitic", "") == "":
             nxt = doc[end + 1] if end + 1 < len(doc) else None
-            field = tok.norm_ == "في" and nxt is not None and nxt.norm_ in _FIELD_WORDS
+            field = tok.norm_ == "في" and nxt is not None and _opens_field(doc, end + 1)
             parties = tok.norm_ == "بين" and end - head_end < 2  # «المعاهدة بين دولتي كوريا وروسيا»
             if not (field or parties):
                 break

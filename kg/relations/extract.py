@@ -180,8 +180,10 @@ class RelationExtractor:
             for u in after:
                 if u.mention.type in _AGENT_TYPES and u.gov in (None, "و", _N("من"), _N("عن")) and not _attendee(doc, u):
                     signers += [e for e in u.mention.entity_ids if e not in signers]
-            if subject and len(signers) > 1 and trig.pos != "noun" and how != "explicit":
-                signers = signers[1:]  # the signers are named after the verb: the topic is not one of them
+            if subject and how != "explicit" and trig.pos != "noun":
+                # the signers are named after the verb, or the verb is passive («وُقّعت مذكرة»):
+                # the discourse topic is not a signer
+                signers = signers[1:]
             if not agreements or not signers:
                 return None
             ev = Event("signed", signers, agreements, confidence=conf)
