@@ -552,6 +552,8 @@ _DATE_LABEL = re.compile(
     r"تم[^\S\n]{1,3}النشر|بتاريخ|الموافق|نشر[^\S\n]{1,3}بتاريخ|منذ|GMT|UTC|بتوقيت[^\S\n]{1,3}\w+)(?!\w)",
 )
 _DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?(?:[^\S\n]{1,3}|[،,][^\S\n]{0,3})$")  # «سيول، 11 ديسمبر»
+# «الكويت - 16 - 12 (كونا) --»: a wire dateline with a numeric day and month and no year
+_NUMERIC_DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?[-–—][^\S\n]{0,3}([0-3]?\d)[^\S\n]{0,3}[-/.][^\S\n]{0,3}([01]?\d)[^\S\n]{0,3}(?:\(|[-–—](?![^\S\n]{0,3}\d))")
 
 
 def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tuple[str | None, str | None]:
@@ -595,6 +597,9 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
         seen += 1
         if seen > max_lines:
             break
+        numeric = _NUMERIC_DATELINE.match(normalize(line))
+        if numeric and 1 <= int(numeric.group(1)) <= 31 and 1 <= int(numeric.group(2)) <= 12:
+            return f"--{int(numeric.group(2)):02d}-{int(numeric.group(1)):02d}", "dateline"
         mentions = [d for d in by_line.get(start, ()) if d.value and d.kind in ("absolute", "hijri", "partial")]
         mentions = [DateMention(d.start - start, d.end - start, d.text, d.value, d.precision, d.kind, d.end_value)
                     for d in mentions]

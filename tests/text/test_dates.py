@@ -336,3 +336,13 @@ def test_linear_time_on_long_single_line():
 def test_mention_type():
     (d,) = find_dates("في 5 مايو 2021")
     assert isinstance(d, DateMention) and d.end_value is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("عنوان\n\nسيول، 11 ديسمبر 2025 (يونهاب) -- استقبل", ("2025-12-11", "dateline")),   # comma after the place
+    ("الدوحة في 22 أكتوبر /قنا/ استقبل", ("--10-22", "dateline")),                       # agency between slashes
+    ("الكويت - 16 - 12 (كونا) -- استقبل", ("--12-16", "dateline")),                      # numeric day - month
+    ("القاهرة - 5 - 3 - 2024 - استقبل", (None, None)),                                   # not a yearless day-month
+])
+def test_wire_datelines(text, expected):
+    assert document_date(text) == expected
