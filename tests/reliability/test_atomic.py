@@ -171,8 +171,6 @@ def test_previous_output_survives_a_failed_build(first_build, tmp_path):
             assert (out / name).read_bytes() == before[name], name
 
 
-@pytest.mark.xfail(strict=True, reason="kg/util.atomic_write_bytes uses mkstemp (mode 0600) and never chmods: "
-                   "outputs are unreadable by other users / web servers (kg/util.py, not this engineer's file)")
 def test_outputs_have_normal_permissions(first_build):
     out, _ = first_build
     umask = os.umask(0)
@@ -181,8 +179,6 @@ def test_outputs_have_normal_permissions(first_build):
         assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
 
 
-@pytest.mark.xfail(strict=True, reason="a SIGKILLed build leaves .graph.*.tmp files; kg/build.py should remove stale "
-                   "temporary files of its outputs when it starts (kg/build.py, not this engineer's file)")
 def test_next_build_cleans_stale_temp_files(seeds_output):
     """The module's first build started with a stale temporary file in ``output/``."""
     assert _temp_files(seeds_output) == []

@@ -182,8 +182,6 @@ def test_cli_allows_keywords_in_strings(ttl):
     assert r.returncode == 0 and r.stdout == "x\nDELETE SERVICE\n"
 
 
-@pytest.mark.xfail(strict=True, reason="kg/cli.py query reads @file.rq with Path.read_text unguarded: a missing or "
-                   "non-UTF-8 query file ends in a traceback instead of a one-line error (kg/cli.py, not this engineer's file)")
 @pytest.mark.parametrize("content", [None, b"SELECT * WHERE { ?s ?p \xff }"])
 def test_cli_bad_query_file_is_a_message(ttl, tmp_path, content):
     path = tmp_path / "q.rq"
