@@ -156,6 +156,8 @@ class EntityLinker:
             return {}
         states_at: dict[str, set[tuple[int, int]]] = {}
         for c in doc.spans.get("kb", []):
+            if (c.start, c.end) in groups:
+                continue  # another «عمان» is no evidence for either reading
             if c.label_ in ("label", "alias", "nisba") and c.kb_id_ in self.kb:
                 st = self.kb.state_of(c.kb_id_) or c.kb_id_
                 states_at.setdefault(st, set()).add((c.start, c.end))
@@ -268,6 +270,11 @@ class EntityLinker:
                 clitic = getattr(tok._, "clitic", "")
                 if clitic == "article":
                     end += 1
+                    continue
+                if clitic == "prefix" and words == 0 and tok.norm_ == "ب" and end + 1 < len(doc) and end + 1 not in places \
+                        and doc[end].whitespace_ == "" and doc[end + 1].text.isalpha():
+                    end += 2  # «قصر بسمان»: a name the segmenter split as ب + سمان
+                    words += 1
                     continue
                 if clitic or tok.is_punct or tok.like_num or end in places or tok.norm_ in _FACILITY_STOP or not tok.text.isalpha():
                     break

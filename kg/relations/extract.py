@@ -154,6 +154,13 @@ class RelationExtractor:
         conf = 0.85 if trig.pos.startswith("verb") else 0.7
         if etype in ("met", "phone_call"):
             others = self._companions(doc, trig, after, subject, before)
+            if etype == "met" and trig.pos != "noun" and subject and _object_pronoun(doc, trig):
+                # «وصل X إلى طوكيو، واستقبله الإمبراطور Y»: the pronoun is the person just named
+                ante = next((u.mention.entity_id for u in reversed(all_before) if u.mention.type in _AGENT_TYPES
+                             and u.mention.method != "plural" and u.mention.entity_id != subject), None)
+                ante = ante or (state.topic if state.topic != subject else None)
+                if ante and ante not in others:
+                    others.insert(0, ante)
             if trig.pos == "noun" and not others:
                 return None
             if trig.pos == "verb_pair" and not others:
@@ -218,8 +225,8 @@ class RelationExtractor:
             ev = Event("attended", [subject], places, confidence=0.6)
         else:
             return None
-        if how == "explicit" and ev.agents:
-            state.topic = ev.agents[0]
+        if how == "explicit" and ev.agents and etype != "attended":
+            state.topic = ev.agents[0]  # «وحضر اللقاء X»: those present do not become the story's subject
         for m_units in (before, after):
             for u in m_units:
                 ev.confidence = min(ev.confidence, 0.5 + u.mention.score / 2) if u.mention.entity_id in ev.agents + ev.targets else ev.confidence
@@ -506,6 +513,15 @@ def _split(ev: Event) -> list[Event]:
     if not subject:
         return [ev]
     return [Event(ev.type, [subject, other], list(ev.targets), confidence=ev.confidence) for other in ev.agents if other != subject]
+
+
+def _object_pronoun(doc: Doc, trig: Trigger) -> bool:
+    """«استقبله»، «التقاها»: a verb carrying its object as a pronoun suffix."""
+    last = doc[trig.end - 1]
+    if getattr(last._, "clitic", "") == "suffix":
+        return last.norm_ in ("ه", "ها", "هم", "هما")
+    stem = last.norm_
+    return len(stem) > 4 and (stem.endswith("اه") or stem.endswith("اها") or stem.endswith("له") or stem.endswith("لها"))
 
 
 def _possessive(doc: Doc, trig: Trigger) -> bool:
