@@ -562,7 +562,10 @@ def _prefer(ids: list[str], named: dict[str, str], kb: KnowledgeBase) -> str:
     return sorted(ids, key=lambda e: (order.get(kb[e].type, 9), e))[0]
 
 
-_NASAB_NEXT = re.compile(r"^[ \t\u00a0]+(?:(?:بن|ابن|بنت)[ \t\u00a0]+(?:عبد[ \t\u00a0]?)?|آل[ \t\u00a0]+)[\u0621-\u064a\u0640\u064b-\u0652]{2,}")
+_NASAB_NEXT = re.compile(r"^[ \t\u00a0]+(?:(?:بن|ابن|بنت|ولد)[ \t\u00a0]+(?:عبد[ \t\u00a0]?)?|آل[ \t\u00a0]+)[\u0621-\u064a\u0640\u064b-\u0652]{2,}")
+# a name cut right after its connector («سيدي أحمد ولد» | «بوه»): the next word is still the name
+_CONNECTOR_END = re.compile(r"(?:^|[ \t\u00a0])(?:بن|ابن|بنت|ولد|آل|أبو|عبد)$")
+_NEXT_WORD = re.compile(r"^[ \t\u00a0]+[\u0621-\u064a\u0640\u064b-\u0652]{2,}")
 _NASAB_BEFORE = re.compile(r"(?:^|[^\u0621-\u064a])((?:عبد[ \t\u00a0]?)?[\u0621-\u064a\u0640\u064b-\u0652]{2,})[ \t\u00a0]+(?:بن|ابن|بنت)[ \t\u00a0]+$")
 
 
@@ -589,12 +592,18 @@ def _nasab(text: str, mentions: list[Mention]) -> list[Mention]:
                 name = text[start:end]
                 m = Mention(start, end, name, [mint_id("PERSON", name)], "PERSON", "nasab", 0.6)
         elif end != m.end:
-            m = Mention(m.start, end, text[m.start:end], list(m.entity_ids), m.type, m.method, m.score, m.role)
+            name = text[m.start:end]
+            ids = [mint_id("PERSON", name)] if m.method == "ner" else list(m.entity_ids)  # minted ids follow the full name
+            m = Mention(m.start, end, name, ids, m.type, m.method, m.score, m.role)
         out.append(m)
     return [m for m in out if not (m.start in absorbed and m.method == "ner")]
 
 
 def _nasab_end(text: str, end: int, starts: set[int]) -> int:
+    if _CONNECTOR_END.search(text[max(0, end - 6):end]):
+        nxt = _NEXT_WORD.match(text[end:end + 30])
+        if nxt and not any(end < s < end + nxt.end() for s in starts):
+            end += nxt.end()
     for _ in range(4):
         nxt = _NASAB_NEXT.match(text[end:end + 40])
         if not nxt or any(end < s < end + nxt.end() for s in starts):

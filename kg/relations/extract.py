@@ -247,7 +247,8 @@ class RelationExtractor:
         if trig.pos != "noun":
             # SVO: «X التقى Y» — a person right before the verb is the subject
             if before and before[-1].mention.type in _AGENT_TYPES and before[-1].gov is None and before[-1].mention.method != "plural" \
-                    and _uncovered_words(doc, before[-1].tok_end, trig.start) == 0:
+                    and _uncovered_words(doc, before[-1].tok_end, trig.start) == 0 and not _attendee(doc, before[-1]) \
+                    and not _boundary_between(doc, before[-1].tok_end, trig.start):
                 return before[-1].mention.entity_id, "explicit"
             # VSO: the first person right after the verb with no preposition
             for u in after[:2]:
@@ -255,7 +256,7 @@ class RelationExtractor:
                     return u.mention.entity_id, "explicit"
             # SVO: a person before the verb in the same clause
             for u in reversed(before):
-                if u.mention.type in _AGENT_TYPES and u.gov is None and u.mention.method != "plural":
+                if u.mention.type in _AGENT_TYPES and u.gov is None and u.mention.method != "plural" and not _attendee(doc, u):
                     return u.mention.entity_id, "explicit"
             for u in before:
                 if u.mention.method == "plural" and u.gov is None:

@@ -80,3 +80,8 @@ def test_an_airport_named_after_its_city_stays_the_city(nlp):
     a = mentions(nlp, "وصل الوزير إلى مطار دمشق الدولي.")
     assert not [m for m in a.mentions if m.method == "facility"]
     assert "syria" in {e for m in a.mentions for e in m.entity_ids}
+
+
+def test_name_cut_after_its_connector_is_completed(nlp):
+    a = mentions(nlp, "وقّعها عن الجانب الموريتاني وزير الصيد السيد سيدي أحمد ولد بوه.")
+    assert any(t.endswith("ولد بوه") for t, _ in _people(a))
