@@ -127,8 +127,17 @@ class RelationExtractor:
         return [u for u in units if not any(o is not u and o.np_start <= u.tok_start and u.tok_end <= o.tok_start for o in units)]
 
     def _home_state(self, doc: Doc, mentions: list[Mention]) -> str | None:
-        """«بلادنا» names the country of the document's main actor."""
+        """The host country that «بلادنا»، «زيارته للبلاد» name: the state of the dateline («الدوحة في 22
+        أكتوبر /قنا/»), else the country of the document's main actor."""
         kb = doc.user_data.get("kg_kb")
+        date_starts = [d.start for d in doc.user_data.get("kg_dates", [])]
+        for m in sorted(mentions, key=lambda m: m.start):
+            if m.start > 600:
+                break
+            text = doc_text(doc)
+            if m.type in ("STATE", "PLACE") and any(0 < d - m.end <= 12 and "\n" not in text[m.end:d] for d in date_starts):
+                state = kb.state_of(m.entity_id) if kb is not None else None
+                return state or (m.entity_id if m.type == "STATE" else None)
         counts: dict[str, int] = {}
         for m in mentions:
             if m.type == "PERSON":
@@ -355,6 +364,12 @@ class RelationExtractor:
         if home:
             for span in doc.spans.get("kb", []):
                 if span.label_ == "home_state" and span.start >= trig.end and _uncovered_words(doc, trig.end, span.start) <= 3:
+                    home_at = span.start
+                    break
+                # wire style «زيارته للبلاد»، «الذي يزور الدولة حالياً»: the host country, only as the
+                # visit's direct object or after ل/إلى (never «زيارة رئيس الدولة»)
+                if span.label_ == "home_generic" and span.start >= trig.end and _uncovered_words(doc, trig.end, span.start) == 0 \
+                        and (governor(doc, span.start) in _TO or (governor(doc, span.start) is None and trig.pos != "noun")):
                     home_at = span.start
                     break
         for u in after:
