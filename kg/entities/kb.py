@@ -52,6 +52,7 @@ class KnowledgeBase:
         self._by_norm: dict[str, list[Alias]] = defaultdict(list)
         self._by_key: dict[str, list[str]] = defaultdict(list)  # first-token skeleton → person ids
         self._state_prefixes: dict[str, list[str]] | None = None  # first words of state names → ids (lazy)
+        self._by_ends: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] | None = None  # (first, last) word → names (lazy)
         for ent in self.entities.values():
             for alias in self._aliases_of(ent):
                 self._by_norm[normalize(alias.text)].append(alias)
@@ -125,6 +126,28 @@ class KnowledgeBase:
                 ent = self.entities[pid]
                 if pid not in out and any(similar_names(name, n) for n in [ent.label_ar, *ent.aliases_ar]):
                     out.append(pid)
+        return out
+
+    def people_within(self, name: str) -> list[str]:
+        """People whose KB name is this name without its middle names: «محمد يونس المنفي» → «محمد المنفي»
+        (same first and last word, the KB's words in order)."""
+        words = tuple(normalize(name).split())
+        if len(words) < 3:
+            return []
+        if self._by_ends is None:
+            index: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
+            for ent in self.entities.values():
+                if ent.type == "PERSON":
+                    for n in [ent.label_ar, *ent.aliases_ar]:
+                        w = tuple(normalize(n).split())
+                        if len(w) >= 2:
+                            index.setdefault((w[0], w[-1]), []).append((w, ent.id))
+            self._by_ends = index
+        out: list[str] = []
+        for kb_words, pid in self._by_ends.get((words[0], words[-1]), []):
+            it = iter(words)
+            if all(w in it for w in kb_words) and pid not in out:
+                out.append(pid)
         return out
 
     def states_starting_with(self, prefix: str) -> list[str]:

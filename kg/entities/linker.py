@@ -106,7 +106,8 @@ class EntityLinker:
                 for eid in mentions[-1].entity_ids:
                     named.setdefault(eid, mentions[-1].type)
             i += 1
-        doc._.mentions = _dedupe(_nasab(doc_text(doc), mentions))
+        text = doc_text(doc)
+        doc._.mentions = _dedupe(self._surnames(text, _nasab(text, mentions)))
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
         for p in positions:
             if "at" in p and p["at"] in by_start:
@@ -143,6 +144,41 @@ class EntityLinker:
             chosen.append(s)
         chosen.sort(key=lambda s: s.start)
         return chosen
+
+    def _surnames(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """«وكان المنفي قد حل …» after «محمد يونس المنفي»: the last name alone, later in the document, is
+        the person already named — when it is a rare word and does not follow a definite noun it could
+        qualify («الرئيس السوداني» is an adjective, not al-Sudani)."""
+        people = [m for m in mentions if m.type == "PERSON" and m.method not in ("plural", "title", "nisba")]
+        if not people:
+            return mentions
+        by_last: dict[str, tuple[int, str]] = {}
+        for m in people:
+            words = normalize(m.text).split()
+            if len(words) >= 2 and len(words[-1].removeprefix("ال")) >= 3:
+                by_last.setdefault(words[-1], (m.end, m.entity_id))
+        if not by_last:
+            return mentions
+        spans = sorted((m.start, m.end) for m in mentions)
+        freq = self.lexicon.freq if self.lexicon is not None else {}
+        out = list(mentions)
+        for w in _WORD_RE.finditer(text):
+            word = normalize(w.group(0))
+            for pre in ("", "و", "ف", "ب", "ل"):
+                if word.startswith(pre) and word[len(pre):] in by_last:
+                    name = word[len(pre):]
+                    break
+            else:
+                continue
+            first_end, eid = by_last[name]
+            start = w.start() + len(pre)
+            if start < first_end or freq.get(name, 0) > self.rare_max or any(a < w.end() and start < b for a, b in spans):
+                continue
+            prev = _WORD_RE.findall(text[max(0, start - 30):start])
+            if prev and normalize(prev[-1]).removeprefix("و").startswith("ال"):
+                continue
+            out.append(Mention(start, w.end(), text[start:w.end()], [eid], "PERSON", "surname", 0.75))
+        return out
 
     def _homograph_preference(self, doc: Doc, cands: list[Span]) -> dict[tuple[int, int, str], int]:
         """عمان is Oman or Amman: the written vowels decide first («عمّان» / «عُمان»), then the
@@ -332,6 +368,9 @@ class EntityLinker:
             fuzzy = self.kb.fuzzy_people(text)
             if len(fuzzy) == 1:
                 return Mention(span.start_char, span.end_char, text, fuzzy, "PERSON", "kb-translit", 0.75)
+            fuller = self.kb.people_within(text)
+            if len(fuller) == 1:
+                return Mention(span.start_char, span.end_char, text, fuller, "PERSON", "kb-middle-name", 0.75)
             if len(normalize(text).split()) < 2:
                 return None  # a lone unknown word is too weak to mint a person
         elif etype in ("PLACE", "STATE"):
@@ -481,6 +520,7 @@ class EntityLinker:
 
 
 # ---------------------------------------------------------------------- helpers
+_WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _GENERIC_ROLES = {"minister"}
 
 

@@ -222,7 +222,8 @@ def _add_phrase(out: dict[str, set[str]], phrase: str, letter: str) -> None:
     out.setdefault(gaz_key(toks), set()).add(letter)
 
 
-def read_gazetteers(gaz_dir: str | Path, kb_dir: str | Path | None = None) -> dict[str, str]:
+def read_gazetteers(gaz_dir: str | Path, kb_dir: str | Path | None = None,
+                    project_kb: str | Path | None = None) -> dict[str, str]:
     """Gazetteers -> {canonical phrase hash: class letters}.
 
     ANERGazet (``gaz_dir``): P person-name parts, L places, O organisations (separator lines skipped).
@@ -268,6 +269,20 @@ def read_gazetteers(gaz_dir: str | Path, kb_dir: str | Path | None = None) -> di
             head = line.split("[")[0].strip()
             if head:
                 _add_phrase(out, head, "A")
+    if project_kb is not None:
+        # Rawabit's own KB (kg/data/kb): leaders, parties, organisations, states and places with their
+        # press spellings — the names the tagger most needs to find in news
+        letters = {"PERSON": "P", "ORG": "O", "PARTY": "O", "STATE": "L", "PLACE": "L"}
+        for path in sorted(Path(project_kb).glob("*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                rec = json.loads(line)
+                letter = letters.get(rec.get("type", ""))
+                if letter:
+                    for name in [rec.get("label_ar") or "", *(rec.get("aliases_ar") or [])]:
+                        if name:
+                            _add_phrase(out, name, letter)
     return {k: "".join(sorted(v)) for k, v in sorted(out.items())}
 
 
@@ -477,6 +492,9 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
                         f.append(f"{d}:lex=" + lex[j].split(":")[0])
                     if is_punct(words[j]):
                         f.append(f"{d}:punct")
+                else:
+                    for g in gaz[j]:
+                        f.append(f"{d}:gaz=" + g)  # ±2: «وزير الخارجية X» — the cue two words back
             else:
                 f.append(f"{d}:" + ("BOS" if j < 0 else "EOS"))
         for d in (-3, -2, -1, 1):

@@ -337,6 +337,9 @@ class RelationExtractor:
                 out.extend(e for e in m.entity_ids if e != subject or m.method == "plural")
         if not out and not noun and trig.pos == "verb" and subject:
             out.extend(self._object(doc, trig, after, subject))
+        if not out and noun and subject and _possessive(doc, trig):
+            # «حيث كان في استقباله بمطار … الوزير X»، «خلال لقائه … الرئيس Y»: the possessor met X
+            out.extend(self._object(doc, trig, after, subject))
         return [e for e in dict.fromkeys(out)]
 
     def _object(self, doc, trig, after, subject) -> list[str]:

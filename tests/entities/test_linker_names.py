@@ -85,3 +85,16 @@ def test_an_airport_named_after_its_city_stays_the_city(nlp):
 def test_name_cut_after_its_connector_is_completed(nlp):
     a = mentions(nlp, "وقّعها عن الجانب الموريتاني وزير الصيد السيد سيدي أحمد ولد بوه.")
     assert any(t.endswith("ولد بوه") for t, _ in _people(a))
+
+
+def test_middle_names_and_a_later_surname_link_to_the_known_person(nlp):
+    a = mentions(nlp, "استقبل الرئيس قيس سعيّد، اليوم الخميس بقصر قرطاج، رئيس المجلس الرئاسي الليبي محمد يونس المنفي "
+                      "الذي يؤدي زيارة رسمية إلى تونس. ونفى المكتب أن يكون المنفي قد التقى أحداً.")
+    linked = [(m.method, m.entity_ids[0]) for m in a.mentions if m.entity_ids[0] == "mohamed-al-menfi"]
+    assert linked and all(e == "mohamed-al-menfi" for _, e in linked)
+    assert ("surname", "mohamed-al-menfi") in linked or ("coref-name", "mohamed-al-menfi") in linked
+
+
+def test_a_nisba_after_a_definite_noun_is_not_a_surname(nlp):
+    a = mentions(nlp, "استقبل الملك رئيس الوزراء العراقي محمد شياع السوداني. وأكد الرئيس السوداني دعمه.")
+    assert [m.entity_ids[0] for m in a.mentions if m.method == "surname"] == []
