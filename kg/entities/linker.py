@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.entities.dateline import dateline_state
 from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
 from kg.entities.translit import similar_names
@@ -423,6 +424,8 @@ class EntityLinker:
                 continue
             break
         consumed = j - i
+        if of is None and role and self._home_title(doc, spans, i, j):
+            of = self._host_state(doc)  # «سمو أمير البلاد»، «رئيس الدولة»، «جلالة الملك»: the dateline's country
         # apposition: a person right after the title
         if (j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and self._is_person_span(spans[j])
                 and not _coordinated(doc, spans[j - 1], spans[j]) and not _governed(doc, spans[j - 1], spans[j])):
@@ -440,6 +443,23 @@ class EntityLinker:
             end = spans[j - 1].end_char
             return consumed, Mention(role_span.start_char, end, doc_text(doc)[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
         return consumed, None, None
+
+    def _home_title(self, doc: Doc, spans: list[Span], i: int, j: int) -> bool:
+        """A title that names the host country's office without naming the country: «أمير البلاد»،
+        «رئيس الدولة»، «رئيس الجمهورية», or an honorific right before it («سمو الأمير»، «جلالة الملك»)."""
+        words = normalize(doc[spans[i].start:spans[j - 1].end].text).split()
+        if any(w in _HOME_WORDS for w in words[1:]) or (words and words[0] in _HOME_HONORIFICS):
+            return True
+        return i > 0 and spans[i - 1].label_ == "honorific" and spans[i - 1].end == spans[i].start \
+            and normalize(spans[i - 1].text) in _HOME_HONORIFICS
+
+    def _host_state(self, doc: Doc) -> str | None:
+        if "kg_host" not in doc.user_data:
+            places = [(s.start_char, s.end_char, s.kb_id_) for s in doc.spans.get("kb", [])
+                      if s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("STATE", "PLACE")]
+            dates = [d.start for d in doc.user_data.get("kg_dates", [])]
+            doc.user_data["kg_host"] = dateline_state(doc_text(doc), places, dates, self.kb)
+        return doc.user_data["kg_host"]
 
     @staticmethod
     def _stated_holder(role, of, mentions, positions) -> str | None:
@@ -522,6 +542,8 @@ class EntityLinker:
 # ---------------------------------------------------------------------- helpers
 _WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _GENERIC_ROLES = {"minister"}
+_HOME_WORDS = {normalize(w) for w in ("البلاد", "الدولة", "الجمهورية", "المملكة", "السلطنة")}
+_HOME_HONORIFICS = {normalize(w) for w in ("سمو", "جلالة", "فخامة", "صاحب السمو", "صاحب الجلالة", "صاحب الفخامة")}
 
 
 def _role_fits(wanted: str | None, held: str | None) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from kg.entities.dateline import dateline_state
 from kg.entities.model import Mention
 from kg.relations.lexicon import Cue, Trigger, TriggerLexicon
 from kg.relations.model import Event, Evidence
@@ -130,14 +131,10 @@ class RelationExtractor:
         """The host country that «بلادنا»، «زيارته للبلاد» name: the state of the dateline («الدوحة في 22
         أكتوبر /قنا/»), else the country of the document's main actor."""
         kb = doc.user_data.get("kg_kb")
-        date_starts = [d.start for d in doc.user_data.get("kg_dates", [])]
-        for m in sorted(mentions, key=lambda m: m.start):
-            if m.start > 600:
-                break
-            text = doc_text(doc)
-            if m.type in ("STATE", "PLACE") and any(0 < d - m.end <= 12 and "\n" not in text[m.end:d] for d in date_starts):
-                state = kb.state_of(m.entity_id) if kb is not None else None
-                return state or (m.entity_id if m.type == "STATE" else None)
+        places = [(m.start, m.end, m.entity_id) for m in mentions if m.type in ("STATE", "PLACE")]
+        host = dateline_state(doc_text(doc), places, [d.start for d in doc.user_data.get("kg_dates", [])], kb)
+        if host:
+            return host
         counts: dict[str, int] = {}
         for m in mentions:
             if m.type == "PERSON":
@@ -234,8 +231,10 @@ class RelationExtractor:
             ev = Event("attended", [subject], places, confidence=0.6)
         else:
             return None
-        if how == "explicit" and ev.agents and etype != "attended":
-            state.topic = ev.agents[0]  # «وحضر اللقاء X»: those present do not become the story's subject
+        if how == "explicit" and subject and etype != "attended":
+            # the grammatical subject carries the story on: not the sender named after «من», not those
+            # present («وحضر اللقاء X»)
+            state.topic = subject
         for m_units in (before, after):
             for u in m_units:
                 ev.confidence = min(ev.confidence, 0.5 + u.mention.score / 2) if u.mention.entity_id in ev.agents + ev.targets else ev.confidence
