@@ -283,9 +283,18 @@ class EntityLinker:
                 between = doc[head.end:st.start]
                 if len([t for t in between if getattr(t._, "clitic", "") == ""]) > 3 or any(t.is_punct for t in between):
                     break
-                out.append(Span(doc, head.start, st.end, label="org", kb_id="ORG"))
+                start = head.start - 1 if head.start > 0 and getattr(doc[head.start - 1]._, "clitic", "") == "article" else head.start
+                if not self._generic_office(kb_spans, start, head.start):
+                    out.append(Span(doc, start, st.end, label="org", kb_id="ORG"))
                 break
         return out
+
+    @staticmethod
+    def _generic_office(kb_spans: list[Span], start: int, head: int) -> bool:
+        """«رئيس مجلس الوزراء العراقي»: the cabinet inside a head-of-government title is the office, not
+        a body the story names (the seeds' convention for generic office titles)."""
+        generic = any(s.label_ == "generic_office" and s.start in (start, head) for s in kb_spans)
+        return generic and any(s.label_ == "role" and s.end == start for s in kb_spans)
 
     def _facility_spans(self, doc: Doc) -> list[Span]:
         """Named buildings and sites: «قصر بعبدا»، «مطار رفيق الحريري الدولي»، «القصر الملكي».
