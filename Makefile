@@ -44,5 +44,5 @@ clean:
 	rm -rf $(VENV) output/graph.* output/report.json
 
 .PHONY: fuzz
-fuzz: install-test  ## nightly-style fuzzing: 20,000 examples per text property, 5,000 for the pipeline
+fuzz: install-test  ## nightly-style fuzzing: 20,000 examples per property (text layer and whole pipeline)
 	HYPOTHESIS_PROFILE=nightly $(BIN)/python -m pytest -q tests/reliability/test_fuzz_text.py tests/reliability/test_fuzz_pipeline.py

@@ -158,7 +158,8 @@ def train(args) -> dict:
             print(f"NewsFANE: {before} sentences, {len(extra)} kept after removing the dev text", flush=True)
     t0 = time.time()
     gaz_dir = data / "anercorp" / "gazetteers"
-    gaz = read_gazetteers(gaz_dir, data / "kb-sources" if args.kb else None) if args.gaz else {}
+    project_kb = Path(__file__).resolve().parents[1] / "kg" / "data" / "kb" if args.project_kb else None
+    gaz = read_gazetteers(gaz_dir, data / "kb-sources" if args.kb else None, project_kb) if args.gaz else {}
     freq = build_freq([w for w, _ in train_sents], gaz_dir if args.gaz else None) if args.freq else {}
     lexicon = Lexicon(gaz=gaz, lex=build_label_lexicon(train_sents, freq=freq) if args.lex else {}, gaz_max=MAX_PHRASE, freq=freq)
 
@@ -255,6 +256,11 @@ def write_card(out: Path, args, results: dict) -> None:
   IGO Arabic names (`derived/igos_ar_qid.csv`: CC BY-SA 4.0 supraverden + MIT ArWikiCats), Arabic-script party
   names (`parties/partyfacts_wikidata.csv`: MIT, Party Facts), PETRARCH Arabic actor headwords
   (`petrarch-arabic/actor_dict_ar_v4.txt`: MIT, Open Event Data Alliance)."""
+    if args.gaz and args.project_kb:
+        kb_lines += """
+* **Rawabit's own KB** (`kg/data/kb/*.jsonl`, built by `pipelines/build_kb.py` from the sources above and the
+  curated files in `pipelines/kb_curated/`): Arabic names and press spellings of people (P), parties and
+  organisations (O), states and places (L), as gazetteer classes stored as hashes."""
     card = f"""# ner-crf: CRF Arabic named-entity tagger
 
 Trained by `pipelines/train_ner.py` on {results.get('date', _dt.date.today().isoformat())} (Python {platform.python_version()},
@@ -296,7 +302,7 @@ ANERGazet{', L/N/O/A from kb-sources' if args.kb else ''}); label-lexicon class 
 multi-word entity phrases seen in training (both from training labels, jackknifed at training time so the
 CRF does not over-trust them); hand-written trigger
 words (titles, organisation and place head nouns) on the word and at −3…+1; window ±2 normalised forms and
-stems; ±1 proclitic, suffix, gazetteer, lexicon and punctuation features; stem bigrams with both neighbours.
+stems; ±1 proclitic, suffix, gazetteer, lexicon and punctuation features; ±2 gazetteer tags; stem bigrams with both neighbours.
 
 Decoding: {"Viterbi, then any `O` whose most likely entity label has a marginal probability ≥ " + str(args.o_threshold) + " takes that label (recall boost, threshold tuned on dev), then IOB2 repair." if args.o_threshold else "Viterbi, then IOB2 repair."}
 
@@ -336,6 +342,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-gaz", dest="gaz", action="store_false")
     ap.add_argument("--no-lex", dest="lex", action="store_false")
     ap.add_argument("--no-kb", dest="kb", action="store_false", help="ANERGazet only, without the kb-sources name lists")
+    ap.add_argument("--no-project-kb", dest="project_kb", action="store_false",
+                    help="without the names of Rawabit's own KB (kg/data/kb) as gazetteer classes")
     ap.add_argument("--freq", action="store_true", help="frequency-based clitic segmentation (default: rule-based)")
     ap.add_argument("--newsfane", action="store_true", help="add NewsFANE (no ANERcorp-test block), clitics re-joined")
     ap.add_argument("--no-stack", dest="stack", action="store_false", help="first pass only (no document-aware second pass)")
