@@ -181,6 +181,14 @@ class RelationExtractor:
         elif etype == "visited":
             dests = self._destinations(doc, trig, after, home)
             visitors = antecedents or ([subject] if subject else [])
+            done_by = _performed_by(doc, trig)
+            if done_by is not None:
+                # «الزيارة التي قام بها X إلى Y»: the agent and the destination follow the relative
+                agent = next((u for u in after if u.tok_start >= done_by and u.mention.type in _AGENT_TYPES), None)
+                if agent is not None and _uncovered_words(doc, done_by, agent.np_start) <= 1:
+                    visitors = [agent.mention.entity_id]
+                    dests = self._destinations(doc, Trigger(agent.tok_end, agent.tok_end, "visited", "noun", ""),
+                                               [u for u in after if u.tok_start >= agent.tok_end], home)
             if not visitors or not dests or _possessive_plural(doc, trig):
                 return None
             ev = Event("visited", visitors, dests, confidence=conf)
@@ -403,7 +411,8 @@ class RelationExtractor:
         t_char = doc[trig.start].idx
         lo = doc[prev_end].idx if prev_end is not None and prev_end < len(doc) else s_start
         hi = doc[next_start].idx if next_start is not None and next_start < len(doc) else s_end
-        dates = [d for d in dates if not _occasion(doc_text(doc), d.start)]
+        text = doc_text(doc)
+        dates = [d for d in dates if not _occasion(text, d.start) and not _interval(text, d)]
         in_clause = [d for d in dates if lo <= d.start < hi]
         in_sentence = [d for d in dates if s_start <= d.start < s_end]
         pick = in_clause or in_sentence
@@ -533,6 +542,24 @@ def _split(ev: Event) -> list[Event]:
     return [Event(ev.type, [subject, other], list(ev.targets), confidence=ev.confidence) for other in ev.agents if other != subject]
 
 
+_PERFORM = {_N(w) for w in ("قام", "قامت", "يقوم", "تقوم", "أجرى", "أجراها", "يجريها", "تجريها")}
+
+
+def _performed_by(doc: Doc, trig: Trigger) -> int | None:
+    """«الزيارة التي قام بها …»: the token after «بها/به» when a relative clause of «قام» follows the noun."""
+    k = trig.end
+    if trig.pos != "noun" or k >= len(doc) or doc[k].norm_ not in _RELATIVES:
+        return None
+    k += 1
+    if k < len(doc) and doc[k].norm_ in _PERFORM:
+        k += 1
+        while k < len(doc) and (doc[k].norm_ in ("بها", "به") or
+                                getattr(doc[k]._, "clitic", "") in ("prefix", "suffix") and doc[k].norm_ in ("ب", "ه", "ها")):
+            k += 1
+        return k
+    return None
+
+
 def _object_pronoun(doc: Doc, trig: Trigger) -> bool:
     """«استقبله»، «التقاها»: a verb carrying its object as a pronoun suffix."""
     last = doc[trig.end - 1]
@@ -644,6 +671,11 @@ def _boundary_between(doc: Doc, a: int, b: int, scope: str = "clause") -> bool:
 _FRONTED_RE = re.compile(r"[،,]\s*و\s*(?:في|فى)?\s*$")
 _TEMPORAL_RE = re.compile(r"(?:^|\s)(?:بعد|قبل|عقب|إثر|اثر)\s")
 _OCCASION_RE = re.compile(r"(?:بمناسبة|تهنئة|التهنئة|ذكرى|الذكرى|بعيد)[^.،؛\n]{0,20}$")
+
+
+def _interval(text: str, d) -> bool:
+    """«بعد عام من الزيارة»، «قبل أسبوعين من القمة»: a time between two events, not a date of either."""
+    return d.text.startswith(("بعد", "قبل")) and text[d.end:d.end + 6].lstrip().startswith("من")
 
 
 def _occasion(text: str, start: int) -> bool:
