@@ -84,7 +84,7 @@ class RelationExtractor:
             s_units = [u for u in units if s_start <= u.mention.start < s_end]
             s_trigs = _group_predicates(doc, [t for t in triggers if s_start <= doc[t.start].idx < s_end])
             for u in s_units:
-                if u.mention.type == "PERSON":
+                if u.mention.type == "PERSON" and not _attendee(doc, u):  # those present «بحضور» are no topic
                     for e in u.mention.entity_ids:
                         state.counts[e] = state.counts.get(e, 0) + 1
             for k, trig in enumerate(s_trigs):
@@ -272,7 +272,8 @@ class RelationExtractor:
                     return u.mention.entity_id, "explicit"
             # SVO: a person before the verb in the same clause
             for u in reversed(before):
-                if u.mention.type in _AGENT_TYPES and u.gov is None and u.mention.method != "plural" and not _attendee(doc, u):
+                if u.mention.type in _AGENT_TYPES and u.gov is None and u.mention.method != "plural" and not _attendee(doc, u) \
+                        and not _boundary_between(doc, u.tok_end, trig.start):
                     return u.mention.entity_id, "explicit"
             for u in before:
                 if u.mention.method == "plural" and u.gov is None:
@@ -316,7 +317,7 @@ class RelationExtractor:
         noun = trig.pos == "noun"
         in_list = False  # a «ب/مع/بين» phrase has started: «و» continues it
         # «X وY التقيا»، «التقى X وY»، «عقد X وY قمة»: a subject coordinated with the subject
-        chain = [u for u in before + after if u.mention.entity_id == subject and u.gov in (None, "و")]
+        chain = [u for u in before + after if u.mention.entity_id == subject and u.gov in (None, "و") and not _attendee(doc, u)]
         prev = chain[0] if chain else None
         if prev is not None and prev in before:
             k = before.index(prev)
