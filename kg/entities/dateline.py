@@ -7,12 +7,14 @@ of a visit) ask here, so the two always agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from kg.entities.kb import KnowledgeBase
 
 _HEAD_CHARS = 600  # a dateline sits in the first lines
 _GAP = 12  # «الدوحة في » / «عمان » / «سيول، » before the date
+_NUMERIC = re.compile(r"[^\S\n]*[-–—][^\S\n]*[0-9٠-٩]")  # «الكويت - 16 - 12 (كونا)»
 
 
 def dateline_state(text: str, places: Iterable[tuple[int, int, str]], date_starts: Iterable[int],
@@ -26,7 +28,7 @@ def dateline_state(text: str, places: Iterable[tuple[int, int, str]], date_start
     for start, end, eid in sorted(places):
         if start > _HEAD_CHARS:
             break
-        if any(0 < d - end <= _GAP and "\n" not in text[end:d] for d in dates):
+        if any(0 < d - end <= _GAP and "\n" not in text[end:d] for d in dates) or _NUMERIC.match(text, end):
             if kb is None or eid not in kb:
                 return None
             return kb.state_of(eid) or (eid if kb[eid].type == "STATE" else None)

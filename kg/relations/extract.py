@@ -379,8 +379,8 @@ class RelationExtractor:
                     break
                 # wire style «زيارته للبلاد»، «الذي يزور الدولة حالياً»: the host country, only as the
                 # visit's direct object or after ل/إلى (never «زيارة رئيس الدولة»)
-                if span.label_ == "home_generic" and span.start >= trig.end and _uncovered_words(doc, trig.end, span.start) == 0 \
-                        and (governor(doc, span.start) in _TO or (governor(doc, span.start) is None and trig.pos != "noun")):
+                gap = _uncovered_words(doc, trig.end, span.start) if span.label_ == "home_generic" and span.start >= trig.end else 99
+                if gap <= 2 and (governor(doc, span.start) in _TO or (gap == 0 and governor(doc, span.start) is None and trig.pos != "noun")):
                     home_at = span.start
                     break
         for u in after:

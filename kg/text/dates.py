@@ -432,7 +432,29 @@ def find_dates(text: str, anchor: str | _dt.date | None = None) -> list[DateMent
     if not text:
         return []
     norm, idx = normalize_with_offsets(text)
+    yearless = re.match(r"^--(\d\d)(?:-(\d\d))?$", str(anchor)) if anchor is not None else None
+    if yearless:
+        return _yearless(text, norm, idx, int(yearless.group(1)), int(yearless.group(2)) if yearless.group(2) else None)
     return _find_in_norm(text, norm, idx, parse_anchor(anchor))
+
+
+_PROXY_YEAR = 2000  # a leap year: every yearless day-month is valid in it
+
+
+def _yearless(text: str, norm: str, idx: list[int], month: int, day: int | None) -> list[DateMention]:
+    """Dates of a document whose dateline has no year («الكويت - 16 - 12»): «أمس» is «--12-15» and «الشهر
+    الماضي» «--11».  Resolved in a proxy year, then given back without it; a weekday («الأحد الماضي»)
+    needs the real calendar, so it stays unresolved."""
+    if not (1 <= month <= 12) or (day is not None and not _valid(_PROXY_YEAR, month, day)):
+        return _find_in_norm(text, norm, idx, (None, None, None))
+    out = []
+    for d in _find_in_norm(text, norm, idx, (_PROXY_YEAR, month, day)):
+        value = d.value
+        if value and value.startswith(str(_PROXY_YEAR)) and str(_PROXY_YEAR) not in d.text:
+            weekday = any(w in normalize(d.text) for w in _vocab().weekday) and not any(r in normalize(d.text) for r in _vocab().relday)
+            value = None if weekday or len(value) < 7 or "W" in value else "--" + value[5:]
+        out.append(DateMention(d.start, d.end, d.text, value, d.precision, d.kind, d.end_value if value else None))
+    return out
 
 
 _PRIORITY = {name: i for i, name in enumerate(

@@ -346,3 +346,14 @@ def test_mention_type():
 ])
 def test_wire_datelines(text, expected):
     assert document_date(text) == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("زار المنامة الشهر الماضي", "--11"),
+    ("وصل أمس", "--12-15"),
+    ("اليوم الثلاثاء", "--12-16"),
+    ("الأحد الماضي", None),          # a weekday needs the real calendar
+    ("في 12 مارس 2024", "2024-03-12"),
+])
+def test_relative_dates_against_a_yearless_dateline(text, value):
+    assert [d.value for d in find_dates(text, anchor="--12-16")] == [value]
