@@ -302,7 +302,7 @@ ANERGazet{', L/N/O/A from kb-sources' if args.kb else ''}); label-lexicon class 
 multi-word entity phrases seen in training (both from training labels, jackknifed at training time so the
 CRF does not over-trust them); hand-written trigger
 words (titles, organisation and place head nouns) on the word and at −3…+1; window ±2 normalised forms and
-stems; ±1 proclitic, suffix, gazetteer, lexicon and punctuation features; ±2 gazetteer tags; stem bigrams with both neighbours.
+stems; ±1 proclitic, suffix, gazetteer, lexicon and punctuation features; stem bigrams with both neighbours.
 
 Decoding: {"Viterbi, then any `O` whose most likely entity label has a marginal probability ≥ " + str(args.o_threshold) + " takes that label (recall boost, threshold tuned on dev), then IOB2 repair." if args.o_threshold else "Viterbi, then IOB2 repair."}
 
@@ -342,8 +342,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-gaz", dest="gaz", action="store_false")
     ap.add_argument("--no-lex", dest="lex", action="store_false")
     ap.add_argument("--no-kb", dest="kb", action="store_false", help="ANERGazet only, without the kb-sources name lists")
-    ap.add_argument("--no-project-kb", dest="project_kb", action="store_false",
-                    help="without the names of Rawabit's own KB (kg/data/kb) as gazetteer classes")
+    ap.add_argument("--project-kb", action="store_true",
+                    help="add the names of Rawabit's own KB (kg/data/kb) as gazetteer classes (try #15: not kept)")
     ap.add_argument("--freq", action="store_true", help="frequency-based clitic segmentation (default: rule-based)")
     ap.add_argument("--newsfane", action="store_true", help="add NewsFANE (no ANERcorp-test block), clitics re-joined")
     ap.add_argument("--no-stack", dest="stack", action="store_false", help="first pass only (no document-aware second pass)")

@@ -492,9 +492,6 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
                         f.append(f"{d}:lex=" + lex[j].split(":")[0])
                     if is_punct(words[j]):
                         f.append(f"{d}:punct")
-                else:
-                    for g in gaz[j]:
-                        f.append(f"{d}:gaz=" + g)  # ±2: «وزير الخارجية X» — the cue two words back
             else:
                 f.append(f"{d}:" + ("BOS" if j < 0 else "EOS"))
         for d in (-3, -2, -1, 1):
