@@ -177,12 +177,16 @@ def render(r: dict, targets: dict):
              " so the ratio carries over.")
     L.append("- Rerun: an unchanged corpus is read again (to hash every document), served from the cache, merged, and"
              " the outputs are kept when their sha256 still match the last build (nothing is exported). What remains"
-             " is mostly the text layer's reading: `kg.text.dates.document_date` took 1.7 s of a 3.0 s rerun of"
-             " 1,000 documents (cProfile), the merge 0.5 s.")
-    L.append("- The per-document pipeline is ~4,300 words/s per core; the CRF NER features (64 %) and the linker"
-             " (22 %) are the hot spots (profile lines in the report of the issue). 20,000 words/s per core needs"
-             " them about 5× faster; the driver, cache, merge and exports take < 6 % of a cold build.")
-    L.append("- Peak RSS per worker is flat (~300 MB: the pipeline and KB); the driver grows with the number of"
+             " is mostly reading and decoding every document again, and the merge.")
+    if st:
+        tot = sum(st["timing"].values())
+        share = {k: v / tot for k, v in st["timing"].items()}
+        per_core = st["words"] / st["total_s"]
+        L.append(f"- The per-document pipeline does {per_core:,.0f} words/s per core; the CRF NER"
+                 f" ({share.get('kg_ner', 0):.0%}) and the linker ({share.get('kg_linker', 0):.0%}) are the hot spots."
+                 f" 20,000 words/s per core needs the pipeline {20000 / per_core:.1f}× faster; the driver, cache, merge"
+                 " and exports are a small part of a cold build.")
+    L.append("- Peak RSS per worker is flat (the pipeline and KB); the driver grows with the number of"
              " analyses it holds for the merge.")
     return "\n".join(L) + "\n", lambda path: plot(r, path, ext)
 
