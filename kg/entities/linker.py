@@ -108,7 +108,7 @@ class EntityLinker:
                     named.setdefault(eid, mentions[-1].type)
             i += 1
         text = doc_text(doc)
-        doc._.mentions = _dedupe(self._surnames(text, _nasab(text, mentions)))
+        doc._.mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, _nasab(text, mentions))))
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
         for p in positions:
             if "at" in p and p["at"] in by_start:
@@ -638,6 +638,32 @@ _NASAB_NEXT = re.compile(r"^[ \t\u00a0]+(?:(?:بن|ابن|بنت|ولد)[ \t\u00
 _CONNECTOR_END = re.compile(r"(?:^|[ \t\u00a0])(?:بن|ابن|بنت|ولد|آل|أبو|عبد)$")
 _NEXT_WORD = re.compile(r"^[ \t\u00a0]+[\u0621-\u064a\u0640\u064b-\u0652]{2,}")
 _NASAB_BEFORE = re.compile(r"(?:^|[^\u0621-\u064a])((?:عبد[ \t\u00a0]?)?[\u0621-\u064a\u0640\u064b-\u0652]{2,})[ \t\u00a0]+(?:بن|ابن|بنت)[ \t\u00a0]+$")
+
+
+_HONORIFIC_PRONOUN = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(سموه|جلالته|فخامته|معاليه|سعادته|سماحته)(?![\u0621-\u064a])")
+_NOT_LETTER = "(?![\u0621-\u064a])"
+_HONORIFIC_OF = {p: re.compile(n + _NOT_LETTER) for p, n in (("سموه", "سمو"), ("جلالته", "جلالة"), ("فخامته", "فخامة"),
+                                                           ("معاليه", "معالي"), ("سعادته", "سعادة"), ("سماحته", "سماحة"))}
+
+
+def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
+    """«إلى سموه»، «وبعث جلالته»: wire style refers to a dignitary by honorific + pronoun; it is the
+    last person the story introduced with that honorific («صاحب السمو الشيخ مشعل …» → «سموه»)."""
+    people = sorted((m for m in mentions if m.type == "PERSON" and m.method not in ("plural", "nisba")), key=lambda m: m.start)
+    if not people:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    out = list(mentions)
+    for hit in _HONORIFIC_PRONOUN.finditer(text):
+        start, end = hit.start(1), hit.end(1)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        honorific = _HONORIFIC_OF[hit.group(1)]
+        for m in reversed(people):
+            if m.end <= start and honorific.search(text, max(0, m.start - 40), m.end):
+                out.append(Mention(start, end, text[start:end], list(m.entity_ids), "PERSON", "honorific-pronoun", 0.7))
+                break
+    return out
 
 
 def _nasab(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -28,7 +28,9 @@ _TO = {_N("إلى"), _N("ل")}
 _WITH = {_N("ب"), _N("مع")}
 _RELATIVES = {_N(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللذان", "اللتين", "اللاتي")}
 _PLURAL_RELATIVES = {_N(w) for w in ("الذين", "اللذين", "اللذان", "اللتين", "اللاتي")}
-_SKIP_WORDS = ("قد", "الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "المحترمة", "القائد", "حينها", "رسميا", "أيضا", "الشيخ", "الدكتور")
+_SKIP_WORDS = ("قد", "جلالة", "سمو", "فخامة", "معالي", "سعادة", "سماحة", "حضرة", "صاحب", "السمو", "الجلالة", "الفخامة",
+               "المعالي", "أخيه", "أخاه", "أخوه", "أخته", "أخيها", "شقيقه", "شقيقها", "الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "المحترمة", "القائد", "حينها", "رسميا", "أيضا", "الشيخ", "الدكتور")
+_KIN = {_N(w) for w in ("أخي", "أخو", "أخا", "أخت", "أخته", "شقيق", "شقيقة")}  # Gulf courtesy: «أخيه جلالة الملك»
 _SKIP = {_N(w) for w in _SKIP_WORDS} | {_N(w).removeprefix("ال") for w in _SKIP_WORDS}
 _PARAGRAPH_RE = re.compile(r"\n[ \t\u00a0]*\n")
 _AGENT_TYPES = {"PERSON"}
@@ -213,11 +215,15 @@ class RelationExtractor:
             if trig.pos != "noun" and not _message_noun_near(trig, s_trigs):
                 return None  # «نقل» alone is not a message
             source = [u for u in sentence_units if u.gov == _N("من") and u.mention.type == "PERSON"]
+            source = _greeting_sender(doc, sentence_units) + source  # «نقل X إلى Y تحيات الرئيس Z»: Z greets
             target = [u for u in sentence_units if u.gov in _TO and u.mention.type == "PERSON"]
             agent = source[0].mention.entity_id if source else subject
             recipient = target[0].mention.entity_id if target else None
-            if recipient is None and source and subject and subject != agent:
-                recipient = subject  # «تلقى X رسالة من Y»: Y wrote to X
+            if recipient is None and source and subject and subject != agent and trig.pos == "noun":
+                recipient = subject  # «تلقى X رسالة من Y»: Y wrote to X (a sending verb's subject is no recipient)
+            if recipient is None and trig.pos != "noun" and subject:
+                # «سلّم X سموه رسالة»: the recipient is the verb's direct object
+                recipient = next((e for e in self._object(doc, trig, after, subject) if e != agent), None)
             if not agent or not recipient or agent == recipient:
                 return None
             ev = Event("sent_message", [agent], [recipient], confidence=conf - 0.1)
@@ -492,6 +498,9 @@ def governor(doc: Doc, tok: int) -> str | None:
         if clitic == "article" or t.norm_ in _SKIP:
             k -= 1
             continue
+        if clitic == "suffix" and k > 0 and doc[k - 1].norm_ in _KIN:
+            k -= 2  # «من أخيه جلالة السلطان …»: the kinship courtesy belongs to the name
+            continue
         if clitic == "prefix":
             if t.norm_ in ("و", "ف"):
                 # «و» after another prefix is coordination of the phrase
@@ -541,6 +550,24 @@ def _split(ev: Event) -> list[Event]:
     if not subject:
         return [ev]
     return [Event(ev.type, [subject, other], list(ev.targets), confidence=ev.confidence) for other in ev.agents if other != subject]
+
+
+_GREETINGS = {_N(w) for w in ("تحيات", "تحية", "تحياته", "تهاني", "تهانيه", "تمنيات", "تمنياته")}
+
+
+def _greeting_sender(doc: Doc, units: list[_Unit]) -> list[_Unit]:
+    """The person a greeting noun governs as its genitive («تحيات الرئيس شي جين بينغ»): the sender."""
+    out = []
+    for u in units:
+        if u.mention.type != "PERSON" or u.gov is not None:
+            continue
+        titled = {t for sp in doc.spans.get("kb", []) if sp.label_ in ("honorific", "role") for t in range(sp.start, sp.end)}
+        k = u.np_start - 1
+        while k >= 0 and (getattr(doc[k]._, "clitic", "") == "article" or k in titled):
+            k -= 1
+        if k >= 0 and doc[k].norm_ in _GREETINGS:
+            out.append(u)
+    return out
 
 
 _PERFORM = {_N(w) for w in ("قام", "قامت", "يقوم", "تقوم", "أجرى", "أجراها", "يجريها", "تجريها")}
