@@ -18,3 +18,16 @@ def mentions(nlp, text, date=None):
     from kg.text.read import Document
 
     return analyze(Document(id="t", text=text, date=date), nlp)
+
+
+@pytest.fixture(autouse=True)
+def _keep_clitic_extension():
+    """Some tests here remove ``Token._.clitic`` to run a component without the text layer; put it back
+    afterwards so that later tests (the tokenizer's) see the extension the text layer registered."""
+    from spacy.tokens import Token
+
+    saved = Token.get_extension("clitic") if Token.has_extension("clitic") else None
+    yield
+    if saved is not None:
+        default, method, getter, setter = saved
+        Token.set_extension("clitic", default=default, method=method, getter=getter, setter=setter, force=True)
