@@ -28,6 +28,7 @@ from kg.entities.dateline import dateline_state
 from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
 from kg.entities.translit import similar_names
+from kg.lexicons import clause_openers
 from kg.text.normalize import normalize
 from kg.text.tokenizer import doc_text
 
@@ -160,7 +161,7 @@ class EntityLinker:
                 by_last.setdefault(words[-1], (m.end, m.entity_id))
         if not by_last:
             return mentions
-        spans = sorted((m.start, m.end) for m in mentions)
+        spans = sorted((m.start, m.end) for m in mentions if m.method != "nisba")
         freq = self.lexicon.freq if self.lexicon is not None else {}
         out = list(mentions)
         for w in _WORD_RE.finditer(text):
@@ -173,11 +174,17 @@ class EntityLinker:
                 continue
             first_end, eid = by_last[name]
             start = w.start() + len(pre)
-            if start < first_end or freq.get(name, 0) > self.rare_max or any(a < w.end() and start < b for a, b in spans):
+            if start < first_end or any(a < w.end() and start < b for a, b in spans):
                 continue
             prev = _WORD_RE.findall(text[max(0, start - 30):start])
-            if prev and normalize(prev[-1]).removeprefix("و").startswith("ال"):
+            prev_word = normalize(prev[-1]).removeprefix("و").removeprefix("ف") if prev else ""
+            if prev_word.startswith("ال"):
                 continue
+            # a common word (السوداني is also "Sudanese") counts as the surname only right after a verb
+            # that opens a clause («وكان السوداني قد وصل»)
+            if freq.get(name, 0) > self.rare_max and prev_word not in clause_openers():
+                continue
+            out = [m for m in out if not (m.method == "nisba" and m.start < w.end() and start < m.end)]
             out.append(Mention(start, w.end(), text[start:w.end()], [eid], "PERSON", "surname", 0.75))
         return out
 

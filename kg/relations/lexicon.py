@@ -11,20 +11,13 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from kg.lexicons import read_word_list
+
 
 def _read(name: str, path: str | Path | None) -> list[dict]:
     p = Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
     with p.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
-
-
-def _read_words(name: str, path: str | Path | None) -> frozenset[str]:
-    """A one-word-a-line lexicon (``#`` comments), in matching form."""
-    from kg.text.normalize import normalize
-
-    p = Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
-    with p.open(encoding="utf-8") as fh:
-        return frozenset(normalize(w) for w in (line.strip() for line in fh) if w and not w.startswith("#"))
 
 
 @dataclass(frozen=True)
@@ -69,7 +62,7 @@ class TriggerLexicon:
             if rec["where"] != "prefix":
                 self._cues.add(key, [nlp.tokenizer(rec["cue"])])
         self._future_prefix = {r["cue"] for r in self._cue_info.values() if r["where"] == "prefix"}
-        self.clause_openers = _read_words("clause_openers.txt", openers_path)
+        self.clause_openers = read_word_list("clause_openers.txt", openers_path)
 
     def triggers(self, doc: Doc) -> list[Trigger]:
         found = []

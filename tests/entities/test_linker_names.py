@@ -98,3 +98,8 @@ def test_middle_names_and_a_later_surname_link_to_the_known_person(nlp):
 def test_a_nisba_after_a_definite_noun_is_not_a_surname(nlp):
     a = mentions(nlp, "استقبل الملك رئيس الوزراء العراقي محمد شياع السوداني. وأكد الرئيس السوداني دعمه.")
     assert [m.entity_ids[0] for m in a.mentions if m.method == "surname"] == []
+
+
+def test_a_common_word_surname_after_a_clause_verb(nlp):
+    a = mentions(nlp, "استقبل الملك رئيس مجلس الوزراء العراقي محمد شياع السوداني. وكان السوداني قد وصل إلى عمّان مساء أمس.")
+    assert [m.entity_ids[0] for m in a.mentions if m.method == "surname"] == ["mohammed-shia-al-sudani"]

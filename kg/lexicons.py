@@ -1,0 +1,22 @@
+"""Reading the one-word-a-line lists under ``kg/data/lexicons`` (data, not code), for any stage."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kg.text.normalize import normalize
+
+
+def read_word_list(name: str, path: str | Path | None = None) -> frozenset[str]:
+    """The words of a lexicon file (``#`` starts a comment), in matching form."""
+    p = Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
+    with p.open(encoding="utf-8") as fh:
+        return frozenset(normalize(w) for w in (line.strip() for line in fh) if w and not w.startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def clause_openers() -> frozenset[str]:
+    """Verbs that open a new main clause («قال»، «أكد»، «كان» …): after one, a name is a subject."""
+    return read_word_list("clause_openers.txt")
