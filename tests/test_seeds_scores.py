@@ -7,10 +7,12 @@ import pytest
 
 from tests.conftest import GOLD
 
-ENTITY_F1_FLOOR = 0.80
-RELATION_F1_FLOOR = {"met": 0.60, "signed": 0.60, "visited": 0.60}
-MICRO_F1_FLOOR = 0.60
-DATE_ACCURACY_FLOOR = 0.80
+# the targets of the entity and relation issues (measured 2026-12-03: entities 0.963, met 1.00,
+# signed 1.00, visited 0.94, micro 0.971, dates 1.00)
+ENTITY_F1_FLOOR = 0.95
+RELATION_F1_FLOOR = {"met": 0.85, "signed": 0.85, "visited": 0.85}
+MICRO_F1_FLOOR = 0.88
+DATE_ACCURACY_FLOOR = 0.90
 
 
 @pytest.fixture(scope="module")

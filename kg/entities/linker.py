@@ -128,6 +128,10 @@ class EntityLinker:
                     start += 1
                 if s.label_ in _NER_TYPES and start < s.end:
                     cands.append(Span(doc, start, s.end, label="ner", kb_id=s.label_))
+        # a title that ends inside a party's or body's name («الأمين العام للجنة المركزية للحزب» + «الحزب
+        # الشيوعي الصيني») yields to the name; a shorter reading of the title remains
+        bodies = [c for c in cands if c.label_ in ("label", "alias") and c.kb_id_ in self.kb and self.kb[c.kb_id_].type in ("PARTY", "ORG")]
+        cands = [c for c in cands if not (c.label_ == "role" and any(b.start < c.end < b.end and b.start >= c.start for b in bodies))]
         preference = self._homograph_preference(doc, cands)
         doc.user_data["kg_homographs"] = preference
         cands.sort(key=lambda s: (s.label_ == "ner", -(s.end_char - s.start_char), _KIND_RANK.get(s.label_, 9), s.start,
@@ -290,6 +294,9 @@ class EntityLinker:
                 between = doc[head.end:st.start]
                 if len([t for t in between if getattr(t._, "clitic", "") == ""]) > 3 or any(t.is_punct for t in between):
                     break
+                if any(k.label_ in ("label", "alias") and head.end <= k.start < st.start and k.kb_id_ in self.kb
+                       and self.kb[k.kb_id_].type in ("PARTY", "ORG") for k in kb_spans):
+                    break  # «اللجنة المركزية للحزب الشيوعي الصيني»: the party is the named body
                 start = head.start - 1 if head.start > 0 and getattr(doc[head.start - 1]._, "clitic", "") == "article" else head.start
                 if not self._generic_office(kb_spans, start, head.start):
                     out.append(Span(doc, start, st.end, label="org", kb_id="ORG"))

@@ -309,6 +309,8 @@ class RelationExtractor:
         chain: list[str] = []
         units = [u for u in all_before if u.tok_end <= k and u.mention.type in _AGENT_TYPES]
         for u in reversed(units):
+            if u.mention.method == "title" and u.mention.entity_id in chain + [v.mention.entity_id for v in units if v is not u]:
+                continue  # «X، الأمين العام للحزب …»: a title in apposition is not another link of the list
             chain.append(u.mention.entity_id)
             if u.gov not in ("و",):
                 break

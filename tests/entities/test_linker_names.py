@@ -103,3 +103,8 @@ def test_a_nisba_after_a_definite_noun_is_not_a_surname(nlp):
 def test_a_common_word_surname_after_a_clause_verb(nlp):
     a = mentions(nlp, "استقبل الملك رئيس مجلس الوزراء العراقي محمد شياع السوداني. وكان السوداني قد وصل إلى عمّان مساء أمس.")
     assert [m.entity_ids[0] for m in a.mentions if m.method == "surname"] == ["mohammed-shia-al-sudani"]
+
+
+def test_a_party_named_inside_a_title_is_a_mention(nlp):
+    a = mentions(nlp, "التقى الرفيق تو لام الأمين العام للجنة المركزية للحزب الشيوعي الفيتنامي بالرئيس.")
+    assert "communist-party-of-vietnam" in {e for m in a.mentions for e in m.entity_ids}
