@@ -585,35 +585,12 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
     ``dateline`` (a news dateline "بيونغ يانغ 13 نيسان/أبريل (كنا) -") or ``date-phrase``
     ("بتاريخ ..." in the first lines); ``(None, None)`` when none is found."""
     head = text[:max_chars]
-    lines = head.split("\n")
-    # one find_dates pass over the first lines, mentions grouped by the line they start in
-    cut = 0
-    count = 0
-    for line in lines:
-        cut += len(line) + 1
-        if line.strip():
-            count += 1
-            if count >= max_lines:
-                break
-    region = head[:cut]
-    if not re.search(r"[\d٠-٩۰-۹]", region):
+    if not re.search(r"[\d٠-٩۰-۹]", head):
         return None, None
-    by_line: dict[int, list[DateMention]] = {}
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    import bisect
-
-    for d in find_dates(region):
-        ls = starts[bisect.bisect_right(starts, d.start) - 1]
-        if "\n" not in region[d.start:d.end]:
-            by_line.setdefault(ls, []).append(d)
+    lines = head.split("\n")
     seen = 0
-    offset = 0
     best_phrase = None
     for line in lines:
-        start = offset
-        offset += len(line) + 1
         if not line.strip():
             continue
         seen += 1
@@ -622,9 +599,8 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
         numeric = _NUMERIC_DATELINE.match(normalize(line))
         if numeric and 1 <= int(numeric.group(1)) <= 31 and 1 <= int(numeric.group(2)) <= 12:
             return f"--{int(numeric.group(2)):02d}-{int(numeric.group(1)):02d}", "dateline"
-        mentions = [d for d in by_line.get(start, ()) if d.value and d.kind in ("absolute", "hijri", "partial")]
-        mentions = [DateMention(d.start - start, d.end - start, d.text, d.value, d.precision, d.kind, d.end_value)
-                    for d in mentions]
+        # line by line, stopping at the first date line: most documents give it in their first lines
+        mentions = [d for d in find_dates(line) if d.value and d.kind in ("absolute", "hijri", "partial")]
         if not mentions:
             continue
         first = mentions[0]
