@@ -297,7 +297,7 @@ class EntityLinker:
                 if any(k.label_ in ("label", "alias") and head.end <= k.start < st.start and k.kb_id_ in self.kb
                        and self.kb[k.kb_id_].type in ("PARTY", "ORG") for k in kb_spans):
                     break  # «اللجنة المركزية للحزب الشيوعي الصيني»: the party is the named body
-                start = head.start - 1 if head.start > 0 and getattr(doc[head.start - 1]._, "clitic", "") == "article" else head.start
+                start = _with_article(doc, head.start)
                 if not self._generic_office(kb_spans, start, head.start):
                     out.append(Span(doc, start, st.end, label="org", kb_id="ORG"))
                 break
@@ -342,7 +342,7 @@ class EntityLinker:
                 words += 1
             while end > head.end and getattr(doc[end - 1]._, "clitic", "") == "article":
                 end -= 1
-            start = head.start - 1 if head.start > 0 and getattr(doc[head.start - 1]._, "clitic", "") == "article" else head.start
+            start = _with_article(doc, head.start)
             if words:
                 out.append(Span(doc, start, end, label="facility", kb_id="PLACE"))
         return out
@@ -584,6 +584,11 @@ def _in_attendance(text: str, start: int) -> bool:
     return bool(_ATTENDANCE_RE.search(text[max(0, start - 80):start]))
 
 
+def _with_article(doc: Doc, start: int) -> int:
+    """The start of a name whose head noun follows a split article («القصر الملكي»، «المجلس الرئاسي»)."""
+    return start - 1 if start > 0 and getattr(doc[start - 1]._, "clitic", "") == "article" else start
+
+
 def _has_kb_inside(ner: Span, doc: Doc) -> bool:
     for s in doc.spans.get("kb", []):
         if s.label_ in ("label", "alias", "abbrev") and s.start >= ner.start and s.end <= ner.end:
@@ -654,10 +659,11 @@ _NEXT_WORD = re.compile(r"^[ \t\u00a0]+[\u0621-\u064a\u0640\u064b-\u0652]{2,}")
 _NASAB_BEFORE = re.compile(r"(?:^|[^\u0621-\u064a])((?:عبد[ \t\u00a0]?)?[\u0621-\u064a\u0640\u064b-\u0652]{2,})[ \t\u00a0]+(?:بن|ابن|بنت)[ \t\u00a0]+$")
 
 
-_HONORIFIC_PRONOUN = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(سموه|جلالته|فخامته|معاليه|سعادته|سماحته)(?![\u0621-\u064a])")
 _NOT_LETTER = "(?![\u0621-\u064a])"
+# honorific pronoun → the honorific that introduced the person it stands for
 _HONORIFIC_OF = {p: re.compile(n + _NOT_LETTER) for p, n in (("سموه", "سمو"), ("جلالته", "جلالة"), ("فخامته", "فخامة"),
                                                            ("معاليه", "معالي"), ("سعادته", "سعادة"), ("سماحته", "سماحة"))}
+_HONORIFIC_PRONOUN = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(" + "|".join(_HONORIFIC_OF) + ")" + _NOT_LETTER)
 
 
 def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:

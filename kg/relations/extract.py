@@ -74,15 +74,18 @@ class RelationExtractor:
         triggers = self.lexicon.triggers(doc)
         cues = self.lexicon.cues(doc)
         dates = list(doc.user_data.get("kg_dates", []))
+        text = doc_text(doc)
+        # occasions («تهنئة بعام 2026») and intervals («بعد عام من») never date an event: dropped once here
+        event_dates = [d for d in dates if not _occasion(text, d.start) and not _interval(text, d)]
         if not doc_date:
-            doc_date = _current_month(doc_text(doc), dates)
-        paragraphs = [m.start() for m in _PARAGRAPH_RE.finditer(doc_text(doc))]
+            doc_date = _current_month(text, dates)
+        paragraphs = [m.start() for m in _PARAGRAPH_RE.finditer(text)]
         state = _State()
         home = self._home_state(doc, mentions)
         events: list[Event] = []
         body_started = False
-        for s_start, s_end in doc.user_data.get("kg_sentences", [(0, len(doc_text(doc)))]):
-            body_started = body_started or not _is_headline(doc_text(doc), s_start, s_end, False)
+        for s_start, s_end in doc.user_data.get("kg_sentences", [(0, len(text))]):
+            body_started = body_started or not _is_headline(text, s_start, s_end, False)
             s_units = [u for u in units if s_start <= u.mention.start < s_end]
             s_trigs = _group_predicates(doc, [t for t in triggers if s_start <= doc[t.start].idx < s_end])
             for u in s_units:
@@ -96,7 +99,7 @@ class RelationExtractor:
                 if ev is None:
                     continue
                 for part in _split(ev):
-                    self._finish(doc, part, trig, s_trigs, cues, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units)
+                    self._finish(doc, part, trig, s_trigs, cues, event_dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units)
                     events.append(part)
             self._advance_narrative(dates, s_start, s_end, state)
         return merge_document_events(_fold_headlines(events, doc_date))
@@ -387,8 +390,10 @@ class RelationExtractor:
                     break
                 # wire style «زيارته للبلاد»، «الذي يزور الدولة حالياً»: the host country, only as the
                 # visit's direct object or after ل/إلى (never «زيارة رئيس الدولة»)
-                gap = _uncovered_words(doc, trig.end, span.start) if span.label_ == "home_generic" and span.start >= trig.end else 99
-                if gap <= 2 and (governor(doc, span.start) in _TO or (gap == 0 and governor(doc, span.start) is None and trig.pos != "noun")):
+                if span.label_ != "home_generic" or span.start < trig.end:
+                    continue
+                gap, gov = _uncovered_words(doc, trig.end, span.start), governor(doc, span.start)
+                if gap <= 2 and (gov in _TO or (gap == 0 and gov is None and trig.pos != "noun")):
                     home_at = span.start
                     break
         for u in after:
@@ -421,7 +426,6 @@ class RelationExtractor:
         lo = doc[prev_end].idx if prev_end is not None and prev_end < len(doc) else s_start
         hi = doc[next_start].idx if next_start is not None and next_start < len(doc) else s_end
         text = doc_text(doc)
-        dates = [d for d in dates if not _occasion(text, d.start) and not _interval(text, d)]
         in_clause = [d for d in dates if lo <= d.start < hi]
         in_sentence = [d for d in dates if s_start <= d.start < s_end]
         pick = in_clause or in_sentence
@@ -430,8 +434,8 @@ class RelationExtractor:
             if not d.value:  # «الأحد الماضي» in a document without a date
                 return doc_date, "document"
             ref = _reference_before(dates, d.start) or state.narrative_date
-            value = _refine(_inherit(d.value, ref), d, in_clause, ref, doc_text(doc))
-            if d.end <= t_char and _TEMPORAL_RE.search(doc_text(doc)[d.end:t_char]):
+            value = _refine(_inherit(d.value, ref), d, in_clause, ref, text)
+            if d.end <= t_char and _TEMPORAL_RE.search(text[d.end:t_char]):
                 value = _coarsen(value, 4)  # «… في نيسان، بعد مدة قصيرة من قمته»: the summit was earlier
             elif not in_clause and trig.type == "visited":
                 value = _coarsen(value, 7)  # «التقى X يوم 10 … Y الذي قام بزيارة»: the visit spans that day
@@ -441,7 +445,7 @@ class RelationExtractor:
         if earlier:
             d = earlier[-1]
             ref = _reference_before(dates, d.start) or state.narrative_date
-            return _refine(_inherit(d.value, ref), d, earlier, ref, doc_text(doc)), "context"
+            return _refine(_inherit(d.value, ref), d, earlier, ref, text), "context"
         if doc_date:
             return doc_date, "document"
         if state.narrative_date:
@@ -521,7 +525,7 @@ def _attendee(doc: Doc, u: _Unit) -> bool:
     """«بحضور X»: X is present, not a party to the act."""
     k = u.np_start - 1
     while k >= 0 and k >= u.np_start - 3:
-        if doc[k].norm_ in _ATTENDANCE or (doc[k].norm_ == "حضور" and k > 0 and doc[k - 1].norm_ == "ب"):
+        if doc[k].norm_ in _ATTENDANCE:  # «ب» + «حضور» as well: «حضور» is in the set
             return True
         if doc[k].is_punct:
             return False
@@ -560,10 +564,10 @@ _GREETINGS = {_N(w) for w in ("تحيات", "تحية", "تحياته", "تها�
 def _greeting_sender(doc: Doc, units: list[_Unit]) -> list[_Unit]:
     """The person a greeting noun governs as its genitive («تحيات الرئيس شي جين بينغ»): the sender."""
     out = []
+    titled = {t for sp in doc.spans.get("kb", []) if sp.label_ in ("honorific", "role") for t in range(sp.start, sp.end)}
     for u in units:
         if u.mention.type != "PERSON" or u.gov is not None:
             continue
-        titled = {t for sp in doc.spans.get("kb", []) if sp.label_ in ("honorific", "role") for t in range(sp.start, sp.end)}
         k = u.np_start - 1
         while k >= 0 and (getattr(doc[k]._, "clitic", "") == "article" or k in titled):
             k -= 1
