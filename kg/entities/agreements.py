@@ -81,8 +81,7 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
         if tok.is_punct or tok.is_space or tok.text in _QUOTES_CLOSE or tok.text in _QUOTES_OPEN or "\n" in doc[end - 1].whitespace_:
             break  # a name never runs past punctuation or the end of a line (a headline)
         if tok.norm_ in _STOP_WORDS and getattr(tok._, "clitic", "") == "":
-            nxt = doc[end + 1] if end + 1 < len(doc) else None
-            field = tok.norm_ == "في" and nxt is not None and _opens_field(doc, end + 1)
+            field = tok.norm_ == "في" and _opens_field(doc, end + 1)
             parties = tok.norm_ == "بين" and end - head_end < 2  # «المعاهدة بين دولتي كوريا وروسيا»
             if not (field or parties):
                 break

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.lexicons import read_word_list
+from kg.lexicons import clause_openers, read_word_list
 
 
 def _read(name: str, path: str | Path | None) -> list[dict]:
@@ -62,7 +62,7 @@ class TriggerLexicon:
             if rec["where"] != "prefix":
                 self._cues.add(key, [nlp.tokenizer(rec["cue"])])
         self._future_prefix = {r["cue"] for r in self._cue_info.values() if r["where"] == "prefix"}
-        self.clause_openers = read_word_list("clause_openers.txt", openers_path)
+        self.clause_openers = read_word_list("clause_openers.txt", openers_path) if openers_path else clause_openers()
 
     def triggers(self, doc: Doc) -> list[Trigger]:
         found = []
