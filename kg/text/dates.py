@@ -482,25 +482,63 @@ _DIGIT = re.compile(r"\d")
 _WORD_OR_DIGITS = re.compile(r"\d+|[\u0621-\u064a]{2,}")
 _WINDOW_BEFORE = 45
 _WINDOW_AFTER = 100
-# patterns that cannot match without a digit
+# which word class a pattern cannot match without (digits are checked per window)
+_NEEDS_CLASS = {"range": "month", "range2": "month", "dmy": "month", "mdy": "month", "my": "month",
+                "hijri": "hijri", "relday": "relday", "weekday": "weekday", "unitdir": "unit", "ago": "unit"}
 _NEEDS_DIGIT = frozenset({"range", "range2", "mdy", "hijri", "hijri_y", "iso", "dmy_num", "year"})
 
 
-def _windows(norm: str) -> list[tuple[int, int]]:
-    """Regions of ``norm`` around trigger words/digits (merged); patterns only run there."""
+@lru_cache(maxsize=1)
+def _word_classes() -> tuple[dict[str, frozenset], dict[str, tuple[str, ...]]]:
+    """Trigger word -> the word classes of the forms it is part of; and per class, its forms that
+    contain no trigger word («يوم»), which a window is searched for as plain substrings."""
+    v = _vocab()
+    forms = {"month": v.month, "hijri": v.hijri, "weekday": v.weekday, "relday": v.relday, "unit": v.unit}
     trig = _trigger_words()
-    out: list[tuple[int, int]] = []
+    classes: dict[str, set[str]] = {}
+    untriggered: dict[str, tuple[str, ...]] = {}
+    for cls, fs in forms.items():
+        for form in fs:
+            for w in form.split():
+                if w in trig:
+                    classes.setdefault(w, set()).add(cls)
+        untriggered[cls] = tuple(f for f in fs if not any(w in trig for w in f.split()))
+    return {w: frozenset(c) for w, c in classes.items()}, {c: f for c, f in untriggered.items() if f}
+
+
+def _windows(norm: str) -> list[tuple[int, int, set[str]]]:
+    """Regions of ``norm`` around trigger words/digits (merged), each with the word classes seen
+    in it: patterns only run there, and only those whose class is present (every match of a
+    pattern contains a form of its class, so skipping the others changes nothing but the time)."""
+    trig = _trigger_words()
+    word_classes, untriggered = _word_classes()
+    out: list[list] = []
     n = len(norm)
     for m in _WORD_OR_DIGITS.finditer(norm):
         w = m.group()
-        if not (w[0].isdigit() or w in trig or (w[0] in "وفبل" and w[1:] in trig)):
+        if w[0].isdigit():
+            cls = frozenset()
+        elif w in trig:
+            cls = word_classes.get(w, frozenset())
+        elif w[0] in "وفبل" and w[1:] in trig:
+            cls = word_classes.get(w[1:], frozenset())
+        else:
             continue
         s, e = max(0, m.start() - _WINDOW_BEFORE), min(n, m.end() + _WINDOW_AFTER)
         if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
+            last = out[-1]
+            last[1] = max(last[1], e)
+            last[2] |= cls
         else:
-            out.append((s, e))
-    return out
+            out.append([s, e, set(cls)])
+    for win in out:
+        chunk = None
+        for cls, forms in untriggered.items():
+            if cls not in win[2]:
+                chunk = norm[win[0]:win[1]] if chunk is None else chunk
+                if any(f in chunk for f in forms):
+                    win[2].add(cls)
+    return [(s, e, c) for s, e, c in out]
 
 
 def _find_in_norm(text: str, norm: str, idx: list[int], anchor) -> list[DateMention]:
@@ -509,10 +547,13 @@ def _find_in_norm(text: str, norm: str, idx: list[int], anchor) -> list[DateMent
     seen = set()
     n = len(norm)
     has_digit = _DIGIT.search
-    for ws, we in _windows(norm):
+    for ws, we, classes in _windows(norm):
         digits = has_digit(norm, ws, we) is not None
         for name, rx in _patterns().items:
             if not digits and name in _NEEDS_DIGIT:
+                continue
+            need = _NEEDS_CLASS.get(name)
+            if need is not None and need not in classes:
                 continue
             for m in rx.finditer(norm, ws, we):
                 if m.end() == m.start():
@@ -578,6 +619,41 @@ _DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?(?:[^\S\n]{1,3}|[،,][^\S\n]{0,3}
 _NUMERIC_DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?[-–—][^\S\n]{0,3}([0-3]?\d)[^\S\n]{0,3}[-/.][^\S\n]{0,3}([01]?\d)[^\S\n]{0,3}(?:\(|[-–—](?![^\S\n]{0,3}\d))")
 
 
+_HEAD_CHARS = 160  # a dateline's place and date fit well inside this
+_PHRASE_WORDS = ("بتاريخ", "نشر في", "تاريخ النشر")
+
+
+def _has_month_word(norm: str) -> bool:
+    words = _month_words()
+    return any(w in words or (w[0] in "وفبل" and w[1:] in words) for w in _WORD_OR_DIGITS.findall(norm))
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> frozenset:
+    """Trigger words of Gregorian and Hijri month names."""
+    return frozenset(w for w, cls in _word_classes()[0].items() if cls & {"month", "hijri"})
+
+
+def _line_dates(line: str, nline: str) -> list[DateMention]:
+    """The dates of one line (``nline``: its normalized form) that can date a document: only a
+    date with a day can, and that needs a digit or a month name.  A long line is a paragraph:
+    only its head can hold a date line or a dateline, so the rest is read only when a date
+    phrase («بتاريخ») may come later, or when the head's first date may have been cut."""
+    if not _DIGIT.search(nline) and not _has_month_word(nline):
+        return []
+    keep = lambda ds: [d for d in ds if d.value and d.kind in ("absolute", "hijri", "partial")]  # noqa: E731
+    if len(line) <= _HEAD_CHARS:
+        return keep(find_dates(line))
+    cut = line.rfind(" ", 0, _HEAD_CHARS)
+    head = line[: cut if cut > 0 else _HEAD_CHARS]
+    mentions = keep(find_dates(head))
+    if mentions and mentions[0].end < len(head) - 40:
+        return mentions
+    if mentions or any(w in nline for w in _PHRASE_WORDS):
+        return keep(find_dates(line))
+    return []
+
+
 def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tuple[str | None, str | None]:
     """Publication date of a document from its first lines: ``(iso, source)`` with source
     ``date-line`` (a line that is only a date, maybe with time/weekday/label, e.g.
@@ -596,11 +672,12 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
         seen += 1
         if seen > max_lines:
             break
-        numeric = _NUMERIC_DATELINE.match(normalize(line))
+        nline = normalize(line)
+        numeric = _NUMERIC_DATELINE.match(nline)
         if numeric and 1 <= int(numeric.group(1)) <= 31 and 1 <= int(numeric.group(2)) <= 12:
             return f"--{int(numeric.group(2)):02d}-{int(numeric.group(1)):02d}", "dateline"
         # line by line, stopping at the first date line: most documents give it in their first lines
-        mentions = [d for d in find_dates(line) if d.value and d.kind in ("absolute", "hijri", "partial")]
+        mentions = _line_dates(line, nline)
         if not mentions:
             continue
         first = mentions[0]
