@@ -84,6 +84,34 @@ def make_small_graph() -> nx.MultiDiGraph:
     return G
 
 
+# Strings that would run script if the page ever parsed data as HTML or followed it as a URL
+PAYLOADS = [
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=\"window.__pwned=2\">",
+    "<a href=\"javascript:window.__pwned=3\">اضغط هنا</a>",
+    "\u202eنيتوب\u202c <svg onload=window.__pwned=4>",
+    "</script><script>window.__pwned=5</script>",
+    "\" onmouseover=\"window.__pwned=6\" x=\"",
+    "javascript:window.__pwned=7",
+]
+
+
+def make_payload_graph() -> nx.MultiDiGraph:
+    """The small graph plus one person per payload, named, sourced and quoted with it (and met with Putin)."""
+    G = make_small_graph()
+    for k, text in enumerate(PAYLOADS):
+        nid = f"evil-{k}"
+        doc = f"doc {text}"
+        G.graph["documents"][doc] = {"title": text, "date": "2024-05-01", "date_source": "metadata", "path": f"/in/{text}.txt"}
+        G.add_node(nid, type="PERSON", label_ar=text, label_en=text, qid=text, aliases=[text + " بوتين"], documents=[doc],
+                   mention_count=1, positions=[{"role": text, "of": text, "title": text, "doc": doc}], known=False)
+        G.add_edge(nid, "vladimir-putin", key=f"met-evil-{k}", type="met", event_id=f"met-evil-{k}", date=text,
+                   place=None, status="asserted", confidence=0.9, participants=sorted([nid, "vladimir-putin"]), targets=[],
+                   cameo="040", evidence=[{"doc": doc, "start": 0, "end": 5, "sentence": f"التقى {text} مع بوتين {text}",
+                                           "extractor": text, "confidence": 0.9}])
+    return G
+
+
 @pytest.fixture
 def small_graph() -> nx.MultiDiGraph:
     return make_small_graph()

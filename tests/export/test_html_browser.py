@@ -20,22 +20,12 @@ import pytest
 
 from kg.export.html import write_html
 from kg.export.screenshot import chromium_args, find_chromium
-from tests.export.conftest import make_small_graph
+from tests.export.conftest import PAYLOADS, make_payload_graph, make_small_graph
 
 pytestmark = pytest.mark.browser
 
 INSTALL = ("apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-core; "
            "pip install 'playwright>=1.40'")
-
-PAYLOADS = [
-    "<script>window.__pwned=1</script>",
-    "<img src=x onerror=\"window.__pwned=2\">",
-    "<a href=\"javascript:window.__pwned=3\">اضغط هنا</a>",
-    "\u202eنيتوب\u202c <svg onload=window.__pwned=4>",
-    "</script><script>window.__pwned=5</script>",
-    "\" onmouseover=\"window.__pwned=6\" x=\"",
-    "javascript:window.__pwned=7",
-]
 
 
 def _missing(reason: str):
@@ -220,23 +210,8 @@ def test_filters(open_page, small_graph):
     p.check_clean()
 
 
-def _payload_graph() -> nx.MultiDiGraph:
-    G = make_small_graph()
-    for k, text in enumerate(PAYLOADS):
-        nid = f"evil-{k}"
-        doc = f"doc {text}"
-        G.graph["documents"][doc] = {"title": text, "date": "2024-05-01", "date_source": "metadata", "path": f"/in/{text}.txt"}
-        G.add_node(nid, type="PERSON", label_ar=text, label_en=text, qid=text, aliases=[text + " بوتين"], documents=[doc],
-                   mention_count=1, positions=[{"role": text, "of": text, "title": text, "doc": doc}], known=False)
-        G.add_edge(nid, "vladimir-putin", key=f"met-evil-{k}", type="met", event_id=f"met-evil-{k}", date=text,
-                   place=None, status="asserted", confidence=0.9, participants=sorted([nid, "vladimir-putin"]), targets=[],
-                   cameo="040", evidence=[{"doc": doc, "start": 0, "end": 5, "sentence": f"التقى {text} مع بوتين {text}",
-                                           "extractor": text, "confidence": 0.9}])
-    return G
-
-
 def test_payloads_execute_nothing_and_show_literally(open_page):
-    G = _payload_graph()
+    G = make_payload_graph()
     p = open_page(G)
     ev_ids = p.eval("JSON.parse(document.getElementById('kg-data').textContent).edges.map(e => e.ev_id)")
     for k, text in enumerate(PAYLOADS):
