@@ -20,7 +20,7 @@ _STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "�
 _FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
 _QUOTES_OPEN = "\"“«'"
 _QUOTES_CLOSE = "\"”»'"
-MAX_TOKENS = 20
+MAX_WORDS = 16  # words after which a title is cut (at a word boundary)
 
 
 _CONTEXT_NOUNS = {normalize(w) for w in ("ختام", "إطار", "أعقاب", "حضور", "مقر", "قصر", "العاصمة", "مدينة", "حفل", "مراسم",
@@ -76,21 +76,62 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             if doc[k].text and doc[k].text[0] in _QUOTES_CLOSE and k > head_start:
                 return _mention(doc, start_tok, k)
     end = head_end
-    while end < len(doc) and end - head_start < MAX_TOKENS:
+    words = 1
+    has_field = False
+    while end < len(doc):
         tok = doc[end]
-        if tok.is_punct or tok.is_space or tok.text in _QUOTES_CLOSE or tok.text in _QUOTES_OPEN or "\n" in doc[end - 1].whitespace_:
+        if doc[end - 1].whitespace_:
+            words += 1
+            if words > MAX_WORDS:
+                break
+        if tok.text and tok.text[0] in _QUOTES_OPEN and not doc[end - 1].whitespace_ == "":
+            close = _closing_quote(doc, end)
+            if close is None:
+                break
+            end = close + 1  # a quoted name inside the title: «المعبر "الشهيد مصطفى بن بولعيد" وتنقل …»
+            continue
+        if tok.is_punct or tok.is_space or tok.text in _QUOTES_CLOSE or "\n" in doc[end - 1].whitespace_:
             break  # a name never runs past punctuation or the end of a line (a headline)
         if tok.norm_ in _STOP_WORDS and getattr(tok._, "clitic", "") == "":
             field = tok.norm_ == "في" and _opens_field(doc, end + 1)
-            parties = tok.norm_ == "بين" and end - head_end < 2  # «المعاهدة بين دولتي كوريا وروسيا»
+            # the parties close a title: «المعاهدة بين دولتي كوريا وروسيا»، «… للتعاون بين الحزبين»;
+            # after a field («… في مجال الطاقة بين حكومة …») they are the signing's, not the name's
+            parties = tok.norm_ == "بين" and not has_field and _names_parties(doc, end + 1)
             if not (field or parties):
                 break
+            has_field = has_field or field
         if tok.like_num:
             break
         end += 1
-    if end == head_end:
-        return _mention(doc, start_tok, end)
+    # never end inside a word («لنهر ال|نيل»)
+    while end < len(doc) and end > head_end and not doc[end - 1].whitespace_ and _continues_word(doc[end]):
+        end -= 1
     return _mention(doc, start_tok, end)
+
+
+def _continues_word(tok) -> bool:
+    return not (tok.is_punct or tok.is_space or (tok.text and tok.text[0] in _QUOTES_OPEN + _QUOTES_CLOSE))
+
+
+def _closing_quote(doc: Doc, k: int, max_tokens: int = 12) -> int | None:
+    """The token closing the quote opened at ``k``, when it comes soon on the same line."""
+    for j in range(k + 1, min(len(doc), k + max_tokens)):
+        if "\n" in doc[j - 1].whitespace_:
+            return None
+        if doc[j].text and doc[j].text[0] in _QUOTES_CLOSE:
+            return j
+    return None
+
+
+def _names_parties(doc: Doc, k: int) -> bool:
+    """After «بين»: a name or a noun («الحزبين»، «مجلس الشورى») continues the title; a time or a
+    number («بين 12 و14 مايو») does not."""
+    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
+        k += 1
+    if k >= len(doc):
+        return False
+    tok = doc[k]
+    return not (tok.is_punct or tok.like_num or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS)
 
 
 def _mention(doc: Doc, start: int, end: int) -> Mention | None:
