@@ -20,3 +20,15 @@ def read_word_list(name: str, path: str | Path | None = None) -> frozenset[str]:
 def clause_openers() -> frozenset[str]:
     """Verbs that open a new main clause («قال»، «أكد»، «كان» …): after one, a name is a subject."""
     return read_word_list("clause_openers.txt")
+
+
+@lru_cache(maxsize=None)
+def event_words() -> frozenset[str]:
+    """Single words that name an event or open a clause (زار، برقية، قال …): never part of a
+    person's name, so a tagger's span that starts or ends with one is trimmed."""
+    import json
+
+    p = Path(str(resources.files("kg") / "data" / "lexicons" / "triggers.jsonl"))
+    with p.open(encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in fh if line.strip()]
+    return frozenset(normalize(t) for t in texts if len(t.split()) == 1) | clause_openers()

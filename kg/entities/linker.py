@@ -28,7 +28,7 @@ from kg.entities.dateline import dateline_state
 from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
 from kg.entities.translit import similar_names
-from kg.lexicons import clause_openers
+from kg.lexicons import clause_openers, event_words
 from kg.text.normalize import normalize
 from kg.text.tokenizer import doc_text
 
@@ -383,11 +383,18 @@ class EntityLinker:
 
     def _ner(self, doc: Doc, span: Span, named: dict[str, str], people: list[_Person]) -> Mention | None:
         etype = _NER_TYPES[span.kb_id_]
+        if etype == "PERSON":
+            span = _without_event_words(doc, span)
+            if span is None:
+                return None
         text = display_text(span)
         if etype == "PERSON":
             # a surname or a spelling variant of someone already named in this document
             for p in people:
-                if similar_names(text, p.name) or _is_part_of(text, p.name):
+                # a part of a name given before, or a fuller form of an unknown person's name
+                # («طحنون بن زايد» … «طحنون بن زايد آل نهيان»)
+                if (similar_names(text, p.name) or _is_part_of(text, p.name)
+                        or (p.entity_id not in self.kb and _is_part_of(p.name, text))):
                     return Mention(span.start_char, span.end_char, text, [p.entity_id], "PERSON", "coref-name", 0.8)
             fuzzy = self.kb.fuzzy_people(text)
             if len(fuzzy) == 1:
@@ -737,6 +744,46 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
             seen.add((m.start, m.end))
             out.append(m)
     return out
+
+
+def _is_event_word(norm: str, words: frozenset[str]) -> bool:
+    """``norm`` or ``norm`` without the proclitics the tokenizer left on it («ببرقية»)."""
+    return norm in words or (len(norm) > 3 and norm[0] in "وفبلك" and (norm[1:] in words or (norm[1] in "بلك" and norm[2:] in words)))
+
+
+def _without_event_words(doc: Doc, span: Span) -> Span | None:
+    """A tagged person without the event words at its edges («ببرقية تهنئة»، «يلتق عارف»): a verb
+    or an event noun is never part of a name; None when nothing is left."""
+    words = event_words()
+    start, end = span.start, span.end
+
+    def word_end(k: int) -> int:  # the token after the word starting at k (its clitics included)
+        k += 1
+        while k < end and getattr(doc[k]._, "clitic", "") == "suffix":
+            k += 1
+        return k
+
+    while start < end:
+        k = start
+        while k < end and getattr(doc[k]._, "clitic", "") == "prefix":
+            k += 1
+        if k < end and _is_event_word(doc[k].norm_, words):
+            start = word_end(k)
+        else:
+            break
+    while start < end:
+        k = end - 1
+        while k > start and getattr(doc[k]._, "clitic", "") == "suffix":
+            k -= 1
+        if _is_event_word(doc[k].norm_, words) and not getattr(doc[k]._, "clitic", ""):
+            end = k
+            while end > start and getattr(doc[end - 1]._, "clitic", "") == "prefix":
+                end -= 1
+        else:
+            break
+    if start >= end:
+        return None
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label, kb_id=span.kb_id)
 
 
 def display_text(span: Span) -> str:

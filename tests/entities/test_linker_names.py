@@ -108,3 +108,25 @@ def test_a_common_word_surname_after_a_clause_verb(nlp):
 def test_a_party_named_inside_a_title_is_a_mention(nlp):
     a = mentions(nlp, "التقى الرفيق تو لام الأمين العام للجنة المركزية للحزب الشيوعي الفيتنامي بالرئيس.")
     assert "communist-party-of-vietnam" in {e for m in a.mentions for e in m.entity_ids}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ببرقية تهنئة", None),              # a message noun is no name
+    ("يلتقِ عارف", "عارف"),               # nor is a verb the tagger took in
+    ("وزار كريم الحداد", "كريم الحداد"),
+    ("كريم الحداد", "كريم الحداد"),
+])
+def test_tagged_person_loses_the_event_words_at_its_edges(nlp, text, expected):
+    from spacy.tokens import Span
+
+    from kg.entities.linker import _without_event_words
+
+    doc = nlp.make_doc(text)
+    span = _without_event_words(doc, Span(doc, 0, len(doc)))
+    assert (span.text if span is not None else None) == expected
+
+
+def test_fuller_name_of_an_unknown_person_is_the_same_person(nlp):
+    a = mentions(nlp, "وصل جاسم بن ناصر إلى الدوحة صباح اليوم. واستقبل الوزير جاسم بن ناصر آل مهنا في مكتبه الوفد.")
+    ids = {e for t, e in _people(a) if t.startswith("جاسم")}
+    assert len(ids) == 1, _people(a)
