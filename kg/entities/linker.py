@@ -19,6 +19,7 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -28,7 +29,7 @@ from kg.entities.dateline import dateline_state
 from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
 from kg.entities.translit import similar_names
-from kg.lexicons import clause_openers, event_words
+from kg.lexicons import clause_openers, event_words, read_word_list
 from kg.text.normalize import normalize
 from kg.text.tokenizer import doc_text
 
@@ -182,11 +183,15 @@ class EntityLinker:
                 continue
             prev = _WORD_RE.findall(text[max(0, start - 30):start])
             prev_word = normalize(prev[-1]).removeprefix("و").removeprefix("ف") if prev else ""
-            if prev_word.startswith("ال"):
+            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS:  # «الى» is no article
                 continue
-            # a common word (السوداني is also "Sudanese") counts as the surname only right after a verb
-            # that opens a clause («وكان السوداني قد وصل»)
-            if freq.get(name, 0) > self.rare_max and prev_word not in clause_openers():
+            # a common word (السوداني is also "Sudanese") counts as the surname only where no noun
+            # precedes it for it to qualify: after a verb («وكان السوداني قد وصل»، «التقى السوداني»)
+            # or a preposition («نقل إلى السوداني رسالة»), or an indefinite noun a definite adjective
+            # cannot qualify («بحضور السوداني»)
+            if freq.get(name, 0) > self.rare_max and not (prev_word in clause_openers() or prev_word in event_words()
+                                                          or prev_word in _NOUN_PREPOSITIONS
+                                                          or _indefinite(prev[-1] if prev else "")):
                 continue
             out = [m for m in out if not (m.method == "nisba" and m.start < w.end() and start < m.end)]
             out.append(Mention(start, w.end(), text[start:w.end()], [eid], "PERSON", "surname", 0.75))
@@ -433,6 +438,12 @@ class EntityLinker:
         """A role title: apposition (position of the next person) or a reference to the office holder."""
         role_span = spans[i]
         role = role_span.kb_id_ if role_span.label_ == "role" else None
+        title_start = role_span.start_char
+        deputy = _deputy_before(doc_text(doc), role_span.start_char)
+        if deputy is not None:
+            # «النائب الأول لرئيس الجمهورية»: the deputy's office, never the principal's
+            title_start = deputy
+            role = self._deputy_role(doc_text(doc)[role_span.start_char:role_span.end_char]) if role else None
         j = i + 1
         of: str | None = None
         # the office's complement: a nisba (الروسي), a state/party/org name (الاتحاد الروسي، لحزب العمل)
@@ -458,14 +469,17 @@ class EntityLinker:
             of = self._host_state(doc)  # «سمو أمير البلاد»، «رئيس الدولة»، «جلالة الملك»: the dateline's country
         # apposition: a person right after the title
         if (j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and self._is_person_span(spans[j])
-                and not _coordinated(doc, spans[j - 1], spans[j]) and not _governed(doc, spans[j - 1], spans[j])):
-            return consumed, None, {"role": role, "of": of, "at": spans[j].start_char, "title_start": role_span.start_char, "title": doc_text(doc)[role_span.start_char:spans[j - 1].end_char]}
+                and not _coordinated(doc, spans[j - 1], spans[j]) and not _governed(doc, spans[j - 1], spans[j])
+                and not _clause_between(doc, spans[j - 1], spans[j])):
+            return consumed, None, {"role": role, "of": of, "at": spans[j].start_char, "title_start": title_start, "title": doc_text(doc)[title_start:spans[j - 1].end_char]}
         # apposition after a person: "كيم، الأمين العام لحزب العمل"
         prev = mentions[-1] if mentions else None
         if prev and prev.type == "PERSON" and doc_text(doc)[prev.end:role_span.start_char].strip() in ("،", ",", ""):
             return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc_text(doc)[role_span.start_char:spans[j - 1].end_char]}
         # a bare title: resolve to the office holder
         holder = None
+        if deputy is not None and role is None:
+            return consumed, None, None
         if role_span.label_ != "counterpart":
             holder = self._stated_holder(role, of, mentions, positions)
         holder = holder or self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
@@ -473,6 +487,14 @@ class EntityLinker:
             end = spans[j - 1].end_char
             return consumed, Mention(role_span.start_char, end, doc_text(doc)[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
         return consumed, None, None
+
+    def _deputy_role(self, principal: str) -> str | None:
+        """The role named «نائب» + the principal's title («نائب رئيس الجمهورية» → vice-president)."""
+        want = normalize("نائب " + principal.removeprefix("ل").removeprefix("ل"))
+        for r in self.kb.roles.values():
+            if any(normalize(f) == want for f in r.ar):
+                return r.id
+        return None
 
     def _home_title(self, doc: Doc, spans: list[Span], i: int, j: int) -> bool:
         """A title that names the host country's office without naming the country: «أمير البلاد»،
@@ -603,6 +625,16 @@ def _has_kb_inside(ner: Span, doc: Doc) -> bool:
     return False
 
 
+_COMPLEMENTIZERS = frozenset(normalize(w) for w in ("أن", "إن", "أنه", "إنه", "بأن", "لأن", "قد", "لقد"))
+
+
+def _clause_between(doc: Doc, a: Span, b: Span) -> bool:
+    """«بيان لرئيس الوزراء أن عارف نقل»: a complementizer or a verb between a title and a name
+    starts a new clause; the name is not the title's holder."""
+    words = clause_openers() | event_words()
+    return any(t.norm_ in _COMPLEMENTIZERS or (t.norm_ in words and not getattr(t._, "clitic", "")) for t in doc[a.end:b.start])
+
+
 def _gap(doc: Doc, a: Span, b: Span) -> int:
     """Number of non-clitic, non-honorific tokens between two spans."""
     n = 0
@@ -644,6 +676,39 @@ def _after_place_word(doc: Doc, span: Span) -> bool:
     while k >= 0 and getattr(doc[k]._, "clitic", "") in ("prefix", "article", "suffix") and doc[k].norm_ not in place_words:
         k -= 1
     return k >= 0 and doc[k].norm_ in place_words
+
+
+def _deputy_before(text: str, start: int) -> int | None:
+    """Start of «النائب الأول ل» / «مستشار ل» right before the title at ``start``, else None."""
+    m = _deputy_re().search(text, max(0, start - 40), start)
+    return m.start() if m else None
+
+
+@lru_cache(maxsize=1)
+def _deputy_re() -> re.Pattern:
+    """The deputy nouns of ``deputy_titles.txt`` as written (any hamza on alef, ة or ه), an optional
+    ordinal, and the «ل» that governs the principal's title."""
+    def written(word: str) -> str:
+        out = "".join("[اأإآ]" if c == "ا" else re.escape(c) for c in word)
+        return out[:-1] + "[هة]" if word.endswith("ه") else out
+
+    words = sorted(read_word_list("deputy_titles.txt"), key=len, reverse=True)
+    alt = "|".join(written(w) for w in words)
+    return re.compile(rf"(?<![\u0621-\u064a])(?:{alt})(?:[ \t\u00a0]+(?:ال)?(?:[أا]ول|[أا]ولى|ثاني))?[ \t\u00a0]+لل?$")
+
+
+_NOUN_PREPOSITIONS = frozenset(normalize(w) for w in ("إلى", "الى", "مع", "عن", "على", "لدى", "بين"))
+
+
+_PRONOUN_END = re.compile(r"(?:ه|ها|هما|هم|هن|كم|كما|نا)$")
+
+
+def _indefinite(word: str) -> bool:
+    """A noun without the article or a pronoun suffix («حضور»، «حكومة»), as written: a definite
+    adjective after it cannot be its attribute («نظيره السوداني» is; «بحضور السوداني» is not)."""
+    w = re.sub(r"[\u064b-\u0652\u0640]", "", word)
+    w = re.sub(r"^[وف]?[بلك]?", "", w) if not w.startswith("ال") else w
+    return len(w) >= 3 and not w.startswith("ال") and not _PRONOUN_END.search(w) and normalize(w) not in clause_openers()
 
 
 def _is_part_of(short: str, full: str) -> bool:

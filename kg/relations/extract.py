@@ -214,10 +214,16 @@ class RelationExtractor:
                 return None
             ev = Event("signed", signers, agreements, confidence=conf)
         elif etype == "sent_message":
+            # the message noun a verb heads («نقل X إلى Y تحية دافئة من Z») does not end its clause
+            bound = next((t.start for t in s_trigs if t.start >= trig.end and t.type != "sent_message"), None)
+            after = [u for u in units if u.np_start >= trig.end and (bound is None or u.tok_start < bound)]
             sentence_units = [u for u in all_before if u.tok_start >= (prev_end or 0)] + after
             if trig.pos != "noun" and not _message_noun_near(trig, s_trigs):
                 return None  # «نقل» alone is not a message
+            if _carried_back(doc, trig):
+                return None  # «وحمّله تحياته إلى …»: greetings the host gives the visitor to take home
             source = [u for u in sentence_units if u.gov == _N("من") and u.mention.type == "PERSON"]
+            source = source or _sender_after_noun(doc, trig, s_trigs, after)
             source = _greeting_sender(doc, sentence_units) + source  # «نقل X إلى Y تحيات الرئيس Z»: Z greets
             target = [u for u in sentence_units if u.gov in _TO and u.mention.type == "PERSON"]
             agent = source[0].mention.entity_id if source else subject
@@ -337,8 +343,8 @@ class RelationExtractor:
         received = trig.type == "phone_call"  # «تلقى X اتصالاً هاتفياً من Y»
         for u in after:
             m = u.mention
-            if m.type not in _AGENT_TYPES:
-                continue
+            if m.type not in _AGENT_TYPES or _attendee(doc, u):
+                continue  # those present «بحضور» are not parties to the meeting
             if _relative_between(doc, trig.end, u.np_start):
                 break
             if prev is not None and u.gov == "و" and u.tok_start > prev.tok_start and _uncovered_words(doc, prev.tok_end, u.np_start) <= 1 and m.entity_id != subject:
@@ -483,7 +489,8 @@ def _group_predicates(doc: Doc, trigs: list[Trigger]) -> list[Trigger]:
                 continue  # «حضر (جلسة) اللقاء X وY»، «شهد X وY توقيع …»: what they attended or witnessed
             if t.pos == "noun" and same_clause and head.type not in ("invited",) and t.type != "invited":
                 if head.pos != "noun" and gap <= 16 and (t.type == head.type or light):
-                    out[-1] = Trigger(head.start, head.end, t.type if light else head.type, head.pos, head.text, True)
+                    out[-1] = Trigger(head.start, head.end, t.type if light else head.type, head.pos, head.text, True,
+                                      head.noun or (t.start, t.end))
                     continue
                 if head.pos == "noun" and gap == 0 and t.type == head.type:
                     continue
@@ -569,11 +576,52 @@ def _greeting_sender(doc: Doc, units: list[_Unit]) -> list[_Unit]:
         if u.mention.type != "PERSON" or u.gov is not None:
             continue
         k = u.np_start - 1
-        while k >= 0 and (getattr(doc[k]._, "clitic", "") == "article" or k in titled):
-            k -= 1
+        while k >= 0:
+            if getattr(doc[k]._, "clitic", "") == "article" or k in titled or doc[k].norm_ in _SKIP:
+                k -= 1
+            elif getattr(doc[k]._, "clitic", "") == "suffix" and k > 0 and doc[k - 1].norm_ in _KIN:
+                k -= 2  # «تحيات أخيه صاحب السمو …»
+            else:
+                break
         if k >= 0 and doc[k].norm_ in _GREETINGS:
             out.append(u)
     return out
+
+
+_CARRY = {_N(w) for w in ("حمل", "حملت")}
+_CARRY_OBJECT = {_N(w) for w in ("حمله", "حملها", "حملهم", "حملهما", "حملته", "حملتها")}
+
+
+def _carried_back(doc: Doc, trig: Trigger) -> bool:
+    """«حمّله تحية إلى …»: «حمّل» with an object pronoun, within three words before the message."""
+    for k in range(max(0, trig.start - 6), trig.start):
+        t = doc[k]
+        if t.norm_ in _CARRY_OBJECT or (t.norm_ in _CARRY and k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix"):
+            return True
+    return False
+
+
+def _sender_after_noun(doc: Doc, trig: Trigger, s_trigs: list[Trigger], units: list[_Unit]) -> list[_Unit]:
+    """«رسالة خطية من الفريق أول ركن عبد الفتاح البرهان»: the first person after the «من» that
+    follows the message noun, across words of a title the KB does not know."""
+    spans = [(t.start, t.end) for t in s_trigs if t.type == "sent_message" and t.pos == "noun" and t.start >= trig.start]
+    if trig.pos == "noun":
+        spans = [(trig.start, trig.end)]
+    elif trig.noun is not None:
+        spans = [trig.noun]
+    for _, noun_end in spans[:1]:
+        # «رسالة خطية من»، «تحية دافئة من»: at most two words (an adjective) before «من»
+        k, words = noun_end, 0
+        while k < len(doc) and doc[k].norm_ != _N("من") and not doc[k].is_punct and words < 2 and not any(
+                u.np_start <= k < u.tok_end for u in units):
+            words += getattr(doc[k]._, "clitic", "") == ""
+            k += 1
+        if k >= len(doc) or doc[k].norm_ != _N("من"):
+            return []
+        person = next((u for u in units if u.tok_start > k and u.mention.type == "PERSON"), None)
+        if person is not None and person.tok_start - k <= 10 and not any(doc[j].is_punct for j in range(k, person.tok_start)):
+            return [person]
+    return []
 
 
 _PERFORM = {_N(w) for w in ("قام", "قامت", "يقوم", "تقوم", "أجرى", "أجراها", "يجريها", "تجريها")}

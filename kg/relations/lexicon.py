@@ -28,6 +28,7 @@ class Trigger:
     pos: str  # verb | verb_pair | noun
     text: str
     with_noun: bool = False  # a verb that heads an event noun of its clause («بعث … برقية»)
+    noun: tuple[int, int] | None = None  # that noun's tokens
 
 
 @dataclass(frozen=True)
