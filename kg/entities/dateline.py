@@ -24,12 +24,19 @@ def dateline_state(text: str, places: Iterable[tuple[int, int, str]], date_start
     ``places`` are ``(start, end, entity_id)`` of place and state names, ``date_starts`` the character
     offsets of the document's date expressions.
     """
+    eid = dateline_place(text, places, date_starts)
+    if eid is None or kb is None or eid not in kb:
+        return None
+    return kb.state_of(eid) or (eid if kb[eid].type == "STATE" else None)
+
+
+def dateline_place(text: str, places: Iterable[tuple[int, int, str]], date_starts: Iterable[int]) -> str | None:
+    """The entity id of the first place or state named right before a date on the same line, near the
+    top (the city of «الدوحة في 22 أكتوبر /قنا/»), else None."""
     dates = sorted(date_starts)
     for start, end, eid in sorted(places):
         if start > _HEAD_CHARS:
             break
         if any(0 < d - end <= _GAP and "\n" not in text[end:d] for d in dates) or _NUMERIC.match(text, end):
-            if kb is None or eid not in kb:
-                return None
-            return kb.state_of(eid) or (eid if kb[eid].type == "STATE" else None)
+            return eid
     return None

@@ -99,7 +99,8 @@ class EntityLinker:
                 if m:
                     mentions.append(m)
             elif kind == "nisba":
-                mentions.append(Mention(span.start_char, span.end_char, display_text(span), [span.kb_id_], "STATE", "nisba", 0.6))
+                capital = self._capital_ref(doc, span)
+                mentions.append(capital or Mention(span.start_char, span.end_char, display_text(span), [span.kb_id_], "STATE", "nisba", 0.6))
             if mentions and mentions[-1].type == "PERSON" and mentions[-1].method not in ("plural",):
                 for eid in mentions[-1].entity_ids:
                     named.setdefault(eid, "PERSON")
@@ -159,15 +160,22 @@ class EntityLinker:
         people = [m for m in mentions if m.type == "PERSON" and m.method not in ("plural", "title", "nisba")]
         if not people:
             return mentions
+        freq = self.lexicon.freq if self.lexicon is not None else {}
         by_last: dict[str, tuple[int, str]] = {}
         for m in people:
             words = normalize(m.text).split()
             if len(words) >= 2 and len(words[-1].removeprefix("ال")) >= 3:
                 by_last.setdefault(words[-1], (m.end, m.entity_id))
+        for m in people:
+            # a rare given name used alone, as East Asian and Gulf stories do («ثونغلون»، «طحنون»)
+            words = [w for w in normalize(m.text).split()]
+            while len(words) > 2 and freq.get(words[0], 0) > self.rare_max:
+                words = words[1:]  # «الشيخ طحنون بن زايد»: the honorific is not the name
+            if len(words) >= 2 and len(words[0]) >= 4 and freq.get(words[0], 0) <= self.rare_max and words[0] not in _CONNECTORS:
+                by_last.setdefault(words[0], (m.end, m.entity_id))
         if not by_last:
             return mentions
         spans = sorted((m.start, m.end) for m in mentions if m.method != "nisba")
-        freq = self.lexicon.freq if self.lexicon is not None else {}
         out = list(mentions)
         for w in _WORD_RE.finditer(text):
             word = normalize(w.group(0))
@@ -259,9 +267,17 @@ class EntityLinker:
                     words += 1
                     continue
                 if not self._name_like(tok):
-                    break
+                    # «فو ثي آن شوان»: a short word that is also a known name, between two name syllables
+                    nxt = doc[end + 1] if end + 1 < len(doc) else None
+                    if not (words and nxt is not None and end + 1 not in covered and len(tok.text) <= 3
+                            and tok.norm_ in self.lexicon.names and not getattr(tok._, "clitic", "")
+                            and tok.whitespace_ and self._name_like(nxt)):
+                        break
                 end += 1
                 words += 1
+                # «ثانه»: a letter the segmenter split off as a pronoun belongs to the name
+                while end < len(doc) and getattr(doc[end]._, "clitic", "") == "suffix" and not doc[end - 1].whitespace_:
+                    end += 1
             if words >= 2:
                 out.append(Span(doc, k, end, label="ner", kb_id="PERS"))
         return out
@@ -449,7 +465,7 @@ class EntityLinker:
         # the office's complement: a nisba (الروسي), a state/party/org name (الاتحاد الروسي، لحزب العمل)
         while j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= (1 if of is None else 0):
             s = spans[j]
-            if s.label_ == "nisba" and of is None:
+            if s.label_ == "nisba" and of is None and self._capital_ref(doc, s) is None:  # not «العاصمة السورية»
                 of = s.kb_id_
                 j += 1
                 continue
@@ -487,6 +503,20 @@ class EntityLinker:
             end = spans[j - 1].end_char
             return consumed, Mention(role_span.start_char, end, doc_text(doc)[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
         return consumed, None, None
+
+    def _capital_ref(self, doc: Doc, span: Span) -> Mention | None:
+        """«العاصمة السورية»: the capital of the nisba's state, a place."""
+        k = span.start - 1
+        if k < 0 or doc[k].norm_ not in ("عاصمه", "العاصمه"):
+            return None
+        if doc[k].norm_ == "عاصمه" and k > 0 and getattr(doc[k - 1]._, "clitic", "") == "article":
+            k -= 1
+        state = span.kb_id_
+        capital = self.kb[state].capital if state in self.kb else None
+        if not capital or capital not in self.kb:
+            return None
+        start = doc[k].idx
+        return Mention(start, span.end_char, doc_text(doc)[start:span.end_char], [capital], "PLACE", "capital-ref", 0.75)
 
     def _deputy_role(self, principal: str) -> str | None:
         """The role named «نائب» + the principal's title («نائب رئيس الجمهورية» → vice-president)."""
@@ -697,6 +727,7 @@ def _deputy_re() -> re.Pattern:
     return re.compile(rf"(?<![\u0621-\u064a])(?:{alt})(?:[ \t\u00a0]+(?:ال)?(?:[أا]ول|[أا]ولى|ثاني))?[ \t\u00a0]+لل?$")
 
 
+_CONNECTORS = frozenset(normalize(w) for w in ("بن", "ابن", "بنت", "ولد", "آل", "أبو", "عبد"))
 _NOUN_PREPOSITIONS = frozenset(normalize(w) for w in ("إلى", "الى", "مع", "عن", "على", "لدى", "بين"))
 
 

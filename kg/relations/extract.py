@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from kg.entities.dateline import dateline_state
+from kg.entities.dateline import dateline_place, dateline_state
 from kg.entities.model import Mention
 from kg.relations.lexicon import Cue, Trigger, TriggerLexicon
 from kg.relations.model import Event, Evidence
@@ -53,6 +53,7 @@ class _Unit:
 @dataclass
 class _State:
     topic: str | None = None  # discourse subject for pro-drop
+    last_visit: dict[str, list[str]] = field(default_factory=dict)  # visitor -> destinations of their last visit
     counts: dict[str, int] = field(default_factory=dict)
     narrative_date: str | None = None  # last absolute date seen, for year inheritance
 
@@ -101,6 +102,9 @@ class RelationExtractor:
                 for part in _split(ev):
                     self._finish(doc, part, trig, s_trigs, cues, event_dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units)
                     events.append(part)
+                    if part.type == "visited" and part.status == "asserted":
+                        for visitor in part.agents:
+                            state.last_visit[visitor] = list(part.targets)
             self._advance_narrative(dates, s_start, s_end, state)
         return merge_document_events(_fold_headlines(events, doc_date))
 
@@ -196,6 +200,12 @@ class RelationExtractor:
                                                [u for u in after if u.tok_start >= agent.tok_end], home)
             if not visitors or not dests or _possessive_plural(doc, trig):
                 return None
+            if dests[0] in self._facilities(doc):
+                # «توجّه فور وصوله إلى قصر الشعب»: a palace or an airport the KB cannot place is in the
+                # city the visitor was last said to visit, else in the dateline's city
+                dests = state.last_visit.get(visitors[0]) or self._dateline_visit(doc, home)
+                if not dests:
+                    return None
             ev = Event("visited", visitors, dests, confidence=conf)
         elif etype == "signed":
             agreements = [u.mention.entity_id for u in after if u.mention.type == "AGREEMENT"][:1]
@@ -418,6 +428,25 @@ class RelationExtractor:
                         dests.append(st)
                 return dests
         return [home] if home_at is not None else []
+
+    @staticmethod
+    def _facilities(doc: Doc) -> set[str]:
+        kb = doc.user_data.get("kg_kb")
+        return {m.entity_id for m in doc._.mentions if m.method == "facility" and (kb is None or m.entity_id not in kb)}
+
+    @staticmethod
+    def _dateline_visit(doc: Doc, home: str | None) -> list[str]:
+        """The dateline's city and its state (the host state alone when the city is not known)."""
+        if not home:
+            return []
+        kb = doc.user_data.get("kg_kb")
+        # a capital read as its state («موسكو» for Russia) is, in a dateline, the city
+        places = [(m.start, m.end, kb[m.entity_id].capital if m.method == "metonymy" and kb is not None and m.entity_id in kb
+                   and kb[m.entity_id].capital else m.entity_id) for m in doc._.mentions if m.type in ("STATE", "PLACE")]
+        city = dateline_place(doc_text(doc), places, [d.start for d in doc.user_data.get("kg_dates", [])])
+        if city and kb is not None and city in kb and kb[city].type == "PLACE" and kb.state_of(city) == home:
+            return [city, home]
+        return [home]
 
     def _place(self, doc, trig, units, next_start) -> str | None:
         for u in units:

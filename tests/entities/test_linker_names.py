@@ -130,3 +130,18 @@ def test_fuller_name_of_an_unknown_person_is_the_same_person(nlp):
     a = mentions(nlp, "وصل جاسم بن ناصر إلى الدوحة صباح اليوم. واستقبل الوزير جاسم بن ناصر آل مهنا في مكتبه الوفد.")
     ids = {e for t, e in _people(a) if t.startswith("جاسم")}
     assert len(ids) == 1, _people(a)
+
+
+def test_rare_given_name_alone_is_the_person_named_before(nlp):
+    a = mentions(nlp, "استقبل الرئيس تو لام الرئيس اللاوسي ثونغلون سيسوليث. وكان ثونغلون قد وصل مساء أمس.")
+    assert [e for t, e in _people(a) if t == "ثونغلون"] == ["thongloun-sisoulith"]
+
+
+def test_title_then_foreign_name_keeps_every_syllable(nlp):
+    a = mentions(nlp, "وكان في استقباله نائبة الرئيس الفيتنامي فو ثي آن شوان.")
+    assert any(t == "فو ثي آن شوان" for t, _ in _people(a)), _people(a)
+
+
+def test_capital_by_nisba_is_the_capital(nlp):
+    a = mentions(nlp, "زار الوزير العاصمة السورية أمس.")
+    assert [(m.text, m.entity_ids[0]) for m in a.mentions if m.type == "PLACE"] == [("العاصمة السورية", "damascus")]

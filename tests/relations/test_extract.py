@@ -109,3 +109,10 @@ def test_extract_evidence_points_at_sentence(mini_nlp):
     (ev,) = a.events
     e = ev.evidence[0]
     assert text[e.start:e.end] == e.sentence == "التقى فلاديمير بوتين بشي جين بينغ."
+
+
+def test_facility_visit_is_in_the_city_of_the_dateline(mini_nlp):
+    """An airport the KB cannot place is in the dateline's city."""
+    text = "موسكو 12 تموز 2025 - وصل كيم جونغ أون إلى مطار فنوكوفو الدولي صباح اليوم."
+    visits = [e for e in _events(text, mini_nlp) if e[0] == "visited"]
+    assert visits and visits[0][2] == ["moscow", "russia"]
