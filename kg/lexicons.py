@@ -23,12 +23,23 @@ def clause_openers() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def event_words() -> frozenset[str]:
-    """Single words that name an event or open a clause (زار، برقية، قال …): never part of a
-    person's name, so a tagger's span that starts or ends with one is trimmed."""
+def _triggers() -> tuple[dict, ...]:
     import json
 
     p = Path(str(resources.files("kg") / "data" / "lexicons" / "triggers.jsonl"))
     with p.open(encoding="utf-8") as fh:
-        texts = [json.loads(line)["text"] for line in fh if line.strip()]
-    return frozenset(normalize(t) for t in texts if len(t.split()) == 1) | clause_openers()
+        return tuple(json.loads(line) for line in fh if line.strip())
+
+
+@lru_cache(maxsize=None)
+def event_words() -> frozenset[str]:
+    """Single words that name an event or open a clause (زار، برقية، قال …): never part of a
+    person's name, so a tagger's span that starts or ends with one is trimmed."""
+    return frozenset(normalize(r["text"]) for r in _triggers() if len(r["text"].split()) == 1) | clause_openers()
+
+
+@lru_cache(maxsize=None)
+def event_verbs(event_type: str) -> frozenset[str]:
+    """The one-word verb triggers of one event type («وقع»، «وقعها»، «أبرم» for ``signed``)."""
+    return frozenset(normalize(r["text"]) for r in _triggers()
+                     if r["type"] == event_type and r["pos"] == "verb" and len(r["text"].split()) == 1)

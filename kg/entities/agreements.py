@@ -12,9 +12,11 @@ from spacy.tokens import Doc
 
 from kg.entities.linker import display_text, mint_id
 from kg.entities.model import Mention
+from kg.lexicons import event_verbs
 from kg.text.normalize import normalize
 
-STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "مذكرة تعاون", "بروتوكول", "ميثاق")}
+STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "مذكرة تعاون", "بروتوكول", "ميثاق",
+                                        "برنامج تنفيذي", "خطة عمل")}
 _STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور", "بين")}
 # «في» ends a name unless it opens its field: «مذكرة تفاهم للتعاون في مجال الطاقة»
 _FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
@@ -100,13 +102,17 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             if not (field or parties):
                 break
             has_field = has_field or field
-        if tok.like_num:
-            break
+        if tok.like_num or (tok.norm_ in _ending_verbs() and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
+            break  # «… والهيدروجين وقّعها عن الجانب الكويتي …»: a signing verb ends the title
         end += 1
     # never end inside a word («لنهر ال|نيل»)
     while end < len(doc) and end > head_end and not doc[end - 1].whitespace_ and _continues_word(doc[end]):
         end -= 1
     return _mention(doc, start_tok, end)
+
+
+def _ending_verbs() -> frozenset[str]:
+    return event_verbs("signed")
 
 
 def _continues_word(tok) -> bool:
