@@ -176,6 +176,8 @@ class EntityLinker:
         if not by_last:
             return mentions
         spans = sorted((m.start, m.end) for m in mentions if m.method != "nisba")
+        # where a word right after a person's name starts (for «X وY»)
+        person_ends = {m.end + len(text[m.end:m.end + 3]) - len(text[m.end:m.end + 3].lstrip()) for m in people}
         out = list(mentions)
         for w in _WORD_RE.finditer(text):
             word = normalize(w.group(0))
@@ -191,13 +193,15 @@ class EntityLinker:
                 continue
             prev = _WORD_RE.findall(text[max(0, start - 30):start])
             prev_word = normalize(prev[-1]).removeprefix("و").removeprefix("ف") if prev else ""
-            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS:  # «الى» is no article
+            # «عقد الصفدي ودار»: coordinated with a person just named, it is a person too
+            coordinated = pre == "و" and w.start() in person_ends
+            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS and not coordinated:  # «الى» is no article
                 continue
             # a common word (السوداني is also "Sudanese") counts as the surname only where no noun
             # precedes it for it to qualify: after a verb («وكان السوداني قد وصل»، «التقى السوداني»)
             # or a preposition («نقل إلى السوداني رسالة»), or an indefinite noun a definite adjective
             # cannot qualify («بحضور السوداني»)
-            if freq.get(name, 0) > self.rare_max and not (prev_word in clause_openers() or prev_word in event_words()
+            if freq.get(name, 0) > self.rare_max and not (coordinated or prev_word in clause_openers() or prev_word in event_words()
                                                           or prev_word in _NOUN_PREPOSITIONS
                                                           or _indefinite(prev[-1] if prev else "")):
                 continue
@@ -341,6 +345,11 @@ class EntityLinker:
         kb_spans = list(doc.spans.get("kb", []))
         places = {t for s in kb_spans if (s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("PLACE", "STATE"))
                   or s.label_ in ("role", "honorific", "counterpart", "plural", "nisba_person") for t in range(s.start, s.end)}
+        # a head word that is the surname of a person the document names is that person
+        surnames = {normalize(doc[sp.end - 1].text) for sp in list(doc.spans.get("ner", [])) + kb_spans
+                    if sp.end - sp.start >= 2 and (sp.label_ == "ner" and sp.kb_id_ == "PERS" or
+                                                   sp.label_ in ("label", "alias") and sp.kb_id_ in self.kb and self.kb[sp.kb_id_].type == "PERSON")}
+        surname_at = {sp.start for sp in kb_spans if sp.label_ == "facility_head" and normalize(sp.text) in surnames}
         out: list[Span] = []
         for head in kb_spans:
             if head.label_ != "facility_head":
@@ -357,13 +366,17 @@ class EntityLinker:
                     end += 2  # «قصر بسمان»: a name the segmenter split as ب + سمان
                     words += 1
                     continue
-                if clitic or tok.is_punct or tok.like_num or end in places or tok.norm_ in _FACILITY_STOP or not tok.text.isalpha():
+                if clitic or tok.is_punct or tok.like_num or end in places or tok.norm_ in _FACILITY_STOP or not tok.text.isalpha() \
+                        or tok.norm_ in _COMPLEMENTIZERS or tok.norm_ in event_words():
                     break
                 end += 1
                 words += 1
             while end > head.end and getattr(doc[end - 1]._, "clitic", "") == "article":
                 end -= 1
             start = _with_article(doc, head.start)
+            if head.start in surname_at and start == head.start and not any(
+                    getattr(t._, "clitic", "") == "article" for t in doc[head.end:end]):
+                continue  # «ودار جلسة مباحثات»، «دار قد وصل»: Ishaq Dar's surname; «دار رئاسة الوزراء» is a building
             if words:
                 out.append(Span(doc, start, end, label="facility", kb_id="PLACE"))
         return out

@@ -145,3 +145,11 @@ def test_title_then_foreign_name_keeps_every_syllable(nlp):
 def test_capital_by_nisba_is_the_capital(nlp):
     a = mentions(nlp, "زار الوزير العاصمة السورية أمس.")
     assert [(m.text, m.entity_ids[0]) for m in a.mentions if m.type == "PLACE"] == [("العاصمة السورية", "damascus")]
+
+
+def test_surname_that_is_a_common_noun_is_the_person_not_a_building(nlp):
+    a = mentions(nlp, "استقبل الوزير أيمن الصفدي نظيره الباكستاني محمد إسحاق دار. وعقد الصفدي ودار جلسة مباحثات "
+                      "في دار رئاسة الوزراء، وكان دار قد وصل أمس.")
+    dars = [(m.text, m.entity_ids[0], m.type) for m in a.mentions if m.text.endswith("دار") or m.text.startswith("دار")]
+    assert ("دار", "ishaq-dar", "PERSON") in dars and all(t != "PLACE" or x.startswith("دار رئاسة") for x, _, t in dars), dars
+    assert sum(1 for x, e, t in dars if e == "ishaq-dar") >= 3
