@@ -115,6 +115,8 @@ class RelationExtractor:
             if ev.status == "asserted" and _invited_to(doc, trig, s_trigs):
                 ev.status = "hypothetical"  # «دعاه إلى زيارة موسكو»: the visit is what is asked for
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
+            if ev.status == "asserted" and ev.date_source == "text" and _after(ev.date, doc_date):
+                ev.status = "planned"  # «ويواصل جولته غداً بزيارة الدوحة»: what the story dates after itself has not happened
             if _is_headline(doc_text(doc), s_start, s_end, body_started):
                 ev.date_source = "headline"
             ev.place = ev.place or self._place(doc, trig, s_units, next_start)
@@ -895,6 +897,24 @@ def _key(ev: Event) -> tuple:
     return (ev.type, frozenset(ev.agents) if ev.type == "met" else tuple(ev.agents), frozenset(ev.targets), ev.status)
 
 
+_ONE_VISIT_DAYS = 3
+
+
+def _after(date: str | None, doc_date: str | None) -> bool:
+    """``date`` is a day after the document's own day (both at day precision)."""
+    return bool(date and doc_date and len(date) == len(doc_date) == 10 and date > doc_date)
+
+
+def _days_apart(a: str | None, b: str | None) -> int:
+    """Days between two day-precision ISO dates (a large number when either is not one)."""
+    import datetime as _dt
+
+    try:
+        return abs((_dt.date.fromisoformat(a) - _dt.date.fromisoformat(b)).days) if a and b and len(a) == len(b) == 10 else 10**6
+    except ValueError:
+        return 10**6
+
+
 def merge_document_events(events: list[Event], *, within_document: bool = True) -> list[Event]:
     """One event per real event: same type, participants, status and compatible dates/places.
 
@@ -915,8 +935,10 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
         for other in same:
             # within one article a reception and the talks that follow in another hall are one meeting
             places_fit = within_document or not other.place or not ev.place or other.place == ev.place
-            if _compatible(other.date, ev.date) and places_fit:
-                other.date = other.date or ev.date
+            # a stay of a few days is one visit: «وصل مساء أمس» and «بمناسبة زيارته» of today
+            one_stay = within_document and ev.type == "visited" and _days_apart(other.date, ev.date) <= _ONE_VISIT_DAYS
+            if (_compatible(other.date, ev.date) or one_stay) and places_fit:
+                other.date = min(other.date, ev.date) if one_stay else other.date or ev.date
                 other.place = other.place or ev.place
                 other.evidence.extend(ev.evidence)
                 other.confidence = max(other.confidence, ev.confidence)
@@ -924,4 +946,26 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
         else:
             merged.append(ev)
             same.append(ev)
-    return merged
+    return _merge_stays(merged) if within_document else merged
+
+
+def _merge_stays(events: list[Event]) -> list[Event]:
+    """«وصل إلى موسكو أمس» and «بمناسبة زيارته إلى روسيا» today: one stay, whose destinations are a
+    subset of the other's, a few days apart, is one visit (dated by the arrival)."""
+    out: list[Event] = []
+    for ev in events:
+        host = None
+        if ev.type == "visited":
+            host = next((o for o in out if o.type == "visited" and o.status == ev.status and o.agents == ev.agents
+                         and (set(ev.targets) <= set(o.targets) or set(o.targets) <= set(ev.targets))
+                         and _days_apart(o.date, ev.date) <= _ONE_VISIT_DAYS), None)
+        if host is None:
+            out.append(ev)
+            continue
+        if len(ev.targets) > len(host.targets):
+            host.targets = list(ev.targets)
+        host.date = min(host.date, ev.date)
+        host.place = host.place or ev.place
+        host.evidence.extend(ev.evidence)
+        host.confidence = max(host.confidence, ev.confidence)
+    return out

@@ -169,7 +169,9 @@ def _patterns() -> _Patterns:
         ("hijri_y", rf"(?<![\w\d])(?:(?:{YW}){ws})?(?P<y>1[2-5]\d\d)(?!\d){os_}ه{_B}"),
         # numeric
         ("iso", rf"(?<![\w\d/.-])(?P<y>[12]\d\d\d)(?P<sep>[-/.])(?P<mo>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)(?![\d]|[-/.]\d)"),
-        ("dmy_num", rf"(?<![\w\d/.-])(?P<d>[0-3]?\d)(?P<sep>[-/.])(?P<mo>[01]?\d)(?P=sep)(?P<y>[12]\d\d\d|\d\d)(?![\d]|[-/.]\d)"),
+        ("dmy_num", rf"(?<![\w\d/.-])(?P<d>[0-3]?\d)(?P<sep>[-/.])(?P<mo>[01]?\d)(?P=sep)(?P<y>[12]\d\d\d|\d\d)(?![\d]|[-/.]\d)"
+                    # KUNA-style spaced dashes: «الكويت - 13 - 5 - 2025 (كونا)» (a four-digit year only)
+                    rf"|(?<![\w\d/.-])(?P<d_>[0-3]?\d)[^\S\n]{{1,2}}[-–][^\S\n]{{1,2}}(?P<mo_>[01]?\d)[^\S\n]{{1,2}}[-–][^\S\n]{{1,2}}(?P<y_>[12]\d\d\d)(?!\d)"),
         # years: عام 2019 ; في 2019 ; منذ عام 2019
         ("year", rf"{_LB}(?:(?P<pre>{PREP}){ws})?(?P<s>(?:(?P<yw>{YW}){ws})?(?P<y>\d{{4}}))(?!\d)(?:{os_}م{_B})?(?![\w/.-]\d|{os_}ه{_B})"),
         # relative
@@ -311,6 +313,8 @@ def _resolve(name: str, m: re.Match, anchor, v: _Vocab):
             end_value = _iso(y, me, d2)
         return (_iso(y, mo, d), "day" if d else "month", kind, end_value)
     if name in ("iso", "dmy_num"):
+        if name == "dmy_num" and gd.get("y_"):
+            gd = {"y": gd["y_"], "mo": gd["mo_"], "d": gd["d_"], "sep": "-"}
         y, mo, d = int(gd["y"]), int(gd["mo"]), int(gd["d"])
         if name == "dmy_num":
             if len(gd["y"]) == 2:

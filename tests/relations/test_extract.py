@@ -116,3 +116,10 @@ def test_facility_visit_is_in_the_city_of_the_dateline(mini_nlp):
     text = "موسكو 12 تموز 2025 - وصل كيم جونغ أون إلى مطار فنوكوفو الدولي صباح اليوم."
     visits = [e for e in _events(text, mini_nlp) if e[0] == "visited"]
     assert visits and visits[0][2] == ["moscow", "russia"]
+
+
+def test_arrival_and_stay_are_one_visit(mini_nlp):
+    text = ("وصل كيم جونغ أون إلى موسكو مساء أمس في زيارة رسمية. "
+            "واستقبل فلاديمير بوتين اليوم كيم جونغ أون بمناسبة زيارته إلى روسيا.")
+    visits = [e for e in _events(text, mini_nlp, "2024-06-19") if e[0] == "visited"]
+    assert [v[4] for v in visits if "russia" in v[2]] == ["2024-06-18"], visits

@@ -342,7 +342,8 @@ def test_mention_type():
     ("عنوان\n\nسيول، 11 ديسمبر 2025 (يونهاب) -- استقبل", ("2025-12-11", "dateline")),   # comma after the place
     ("الدوحة في 22 أكتوبر /قنا/ استقبل", ("--10-22", "dateline")),                       # agency between slashes
     ("الكويت - 16 - 12 (كونا) -- استقبل", ("--12-16", "dateline")),                      # numeric day - month
-    ("القاهرة - 5 - 3 - 2024 - استقبل", (None, None)),                                   # not a yearless day-month
+    ("الكويت - 13 - 5 - 2025 (كونا) -- استقبل", ("2025-05-13", "dateline")),             # spaced day - month - year
+    ("القاهرة - 5 - 3 - 2024 - استقبل", ("2024-03-05", "dateline")),                      # with its year, a full date
 ])
 def test_wire_datelines(text, expected):
     assert document_date(text) == expected
