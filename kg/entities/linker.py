@@ -511,6 +511,8 @@ class EntityLinker:
             return consumed, None, None
         if role_span.label_ != "counterpart":
             holder = self._stated_holder(role, of, mentions, positions)
+        if holder is None and role_span.label_ == "counterpart":
+            holder = self._counterpart(of, mentions, named, date, positions)
         holder = holder or self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
         if holder:
             end = spans[j - 1].end_char
@@ -596,6 +598,26 @@ class EntityLinker:
             current = [h for h in holders if any(p.get("end") is None and p.get("role") == role for p in self.kb[h].positions)]
             return current[0] if len(current) == 1 else None
         return in_doc[-1] if in_doc else None
+
+    def _counterpart(self, of, mentions, named, date, positions) -> str | None:
+        """«نظيره الياباني» after «الوزير اليحيا»: the holder, for ``of``, of the office the person just
+        named holds (Japan's foreign minister, not its prime minister)."""
+        if of is None:
+            return None
+        owner = next((m.entity_id for m in reversed(mentions) if m.type == "PERSON" and m.method != "plural"), None)
+        if owner is None:
+            return None
+        roles = [p.get("role") for p in positions if p.get("person") == owner and p.get("role")]
+        if owner in self.kb:
+            roles += [p.get("role") for p in self.kb[owner].positions if p.get("role") and (
+                self.kb[owner].holds(p.get("role"), p.get("of"), date) if date else p.get("end") is None)]
+        for role in dict.fromkeys(roles):
+            holders = [h for h in self.kb.holders(role, of, date) if h != owner and (date or any(
+                p.get("role") == role and p.get("of") == of and p.get("end") is None for p in self.kb[h].positions))]
+            in_doc = [h for h in holders if h in named]
+            if in_doc or len(holders) == 1:
+                return (in_doc or holders)[0]
+        return None  # no office of that name there (North Korea has no «president»): the leader rule decides
 
     def _leads(self, ent, state: str) -> bool:
         """Has this person held a head-of-state or head-of-government office of ``state``?"""

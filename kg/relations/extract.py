@@ -560,7 +560,7 @@ _ATTENDANCE = {_N(w) for w in ("بحضور", "حضور", "حضره", "حضرها
 
 
 def _attendee(doc: Doc, u: _Unit) -> bool:
-    """«بحضور X»: X is present, not a party to the act."""
+    """«بحضور X»، «بحضور الوزيرين اليحيا وإيوايا»: X is present, not a party to the act."""
     k = u.np_start - 1
     while k >= 0 and k >= u.np_start - 3:
         if doc[k].norm_ in _ATTENDANCE:  # «ب» + «حضور» as well: «حضور» is in the set
@@ -568,6 +568,14 @@ def _attendee(doc: Doc, u: _Unit) -> bool:
         if doc[k].is_punct:
             return False
         k -= 1
+    # a name coordinated with one who attends attends too: walk back over «و» and the names before it
+    k = u.np_start - 1
+    if k >= 0 and doc[k].norm_ == "و" and getattr(doc[k]._, "clitic", "") == "prefix":
+        for j in range(k - 1, max(-1, k - 12), -1):
+            if doc[j].is_punct:
+                return False
+            if doc[j].norm_ in _ATTENDANCE:
+                return True
     return False
 
 

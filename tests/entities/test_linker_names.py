@@ -153,3 +153,9 @@ def test_surname_that_is_a_common_noun_is_the_person_not_a_building(nlp):
     dars = [(m.text, m.entity_ids[0], m.type) for m in a.mentions if m.text.endswith("دار") or m.text.startswith("دار")]
     assert ("دار", "ishaq-dar", "PERSON") in dars and all(t != "PLACE" or x.startswith("دار رئاسة") for x, _, t in dars), dars
     assert sum(1 for x, e, t in dars if e == "ishaq-dar") >= 3
+
+
+def test_counterpart_holds_the_office_of_the_person_named_before(nlp):
+    a = mentions(nlp, "الكويت 13 مايو 2025 - استقبل وزير الخارجية عبدالله علي اليحيا وزير خارجية اليابان تاكيشي إيوايا "
+                      "ورئيس وزراء اليابان شيغيرو إيشيبا. وعقد الوزير اليحيا جلسة مباحثات مع نظيره الياباني.")
+    assert [e for t, e in _people(a) if t == "نظيره الياباني"] == ["takeshi-iwaya"]
