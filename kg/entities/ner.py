@@ -116,13 +116,22 @@ class CrfTagger:
         probability of at least the threshold takes that label (trades precision for recall)."""
         tags = tagger.tag(feats)
         if self.o_threshold is not None:
-            labels = [lab for lab in tagger.labels() if lab != "O"]
+            labels = self._entity_labels(tagger)
             for i, t in enumerate(tags):
-                if t == "O":
+                # the entity labels' marginals sum to 1 - P(O): when that is below the threshold none
+                # of them can reach it, so the other eight marginals need not be computed
+                if t == "O" and 1.0 - tagger.marginal("O", i) + 1e-9 >= self.o_threshold:
                     p, best = max((tagger.marginal(lab, i), lab) for lab in labels)
                     if p >= self.o_threshold:
                         tags[i] = best
         return repair_iob2(tags)
+
+    def _entity_labels(self, tagger) -> list[str]:
+        cache = self.__dict__.setdefault("_labels", {})
+        key = id(tagger)
+        if key not in cache:
+            cache[key] = [lab for lab in tagger.labels() if lab != "O"]
+        return cache[key]
 
 
 def repair_iob2(tags: list[str]) -> list[str]:

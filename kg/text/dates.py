@@ -159,6 +159,8 @@ def _patterns() -> _Patterns:
         # day month [year]: السبت 27 ديسمبر 2025 ; في يوم 12 من تموز/ يوليو ; الثاني عشر من يوليو
         ("dmy", rf"(?<![\w\d/.:-]){wdpre}(?:يوم{ws})?{day}(?:{ws}من)?{ws}(?:شهر{ws})?(?P<m>{M}){pair('m2')}"
                 rf"{year}(?:{ws}(?P<dir>{DIR}))?{_B}"),
+        # day/month-name/year: «[03/ أغسطس/2025]» (Saba, some Gulf sites)
+        ("dmy", rf"(?<![\w\d/.:-])(?P<d>[0-3]?\d)(?!\d){os_}/{os_}(?P<m>{M}){os_}/{os_}(?P<y>\d{{4}})(?!\d)"),
         # month day, year: ديسمبر 27، 2025
         ("mdy", rf"{_LB}(?P<m>{M}){pair('m2')}{ws}(?P<d>[0-3]?\d)(?!\d){os_},?{ws}(?P<y>\d{{4}})(?!\d){_B}"),
         # month [year]: أيلول عام 2023 ; في أبريل/ نيسان عام 2019 ; سبتمبر الماضي
@@ -658,6 +660,32 @@ def _line_dates(line: str, nline: str) -> list[DateMention]:
     return []
 
 
+_SHORT_DATELINE_WORDS = 4
+_SHORT_DATELINE_CHARS = 100
+
+
+def _short_dateline(line: str, mentions: list[DateMention], seen: int) -> str | None:
+    """A line among the first four that is a place, an agency and a day date, and nothing else: at most
+    four other words, none of them a verb.  The Gregorian date wins over a Hijri one on the same line."""
+    if seen > 4 or len(line.strip()) > _SHORT_DATELINE_CHARS or any(w in normalize(line) for w in _PHRASE_WORDS + ("نشر",)):
+        return None  # «نشر بتاريخ …» is a date phrase
+    days = [d for d in mentions if d.precision == "day"]
+    if not days:
+        return None
+    rest = line
+    for d in sorted(mentions, key=lambda d: -d.start):
+        rest = rest[: d.start] + " " + rest[d.end:]
+    words = [w for w in re.findall(r"[\u0621-\u064a]+", normalize(_TIME.sub(" ", rest))) if len(w) > 1 and w != "الموافق"]
+    from kg.lexicons import clause_openers, event_words
+
+    if len(words) > _SHORT_DATELINE_WORDS or any(w in event_words() or w in clause_openers() for w in words):
+        return None
+    if not words:
+        return None  # nothing but the date: a date-line, decided above
+    gregorian = [d for d in days if d.kind != "hijri"]
+    return (gregorian or days)[0].value
+
+
 def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tuple[str | None, str | None]:
     """Publication date of a document from its first lines: ``(iso, source)`` with source
     ``date-line`` (a line that is only a date, maybe with time/weekday/label, e.g.
@@ -698,6 +726,11 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
         post = normalize(line[first.end:]).lstrip()
         if first.precision == "day" and _DATELINE.match(pre) and (post.startswith("(") or post[:1] in "-–—:/"):
             return first.value, "dateline"
+        # a short dateline in another house style: «موسكو، 24 تشرين الثاني/نوفمبر 2025. /تاس/.»،
+        # «الرياض 23 ربيع الآخر 1447 هـ الموافق 15 أكتوبر 2025 م واس»، «الرياض - سبأ : [03/ أغسطس/2025]»
+        short = _short_dateline(line, mentions, seen)
+        if short:
+            return short, "dateline"
         if best_phrase is None and first.precision == "day" and re.search(r"(?:بتاريخ|نشر في|تاريخ النشر)\W*$", pre):
             best_phrase = first.value
     if best_phrase:

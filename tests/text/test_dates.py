@@ -343,6 +343,10 @@ def test_mention_type():
     ("الدوحة في 22 أكتوبر /قنا/ استقبل", ("--10-22", "dateline")),                       # agency between slashes
     ("الكويت - 16 - 12 (كونا) -- استقبل", ("--12-16", "dateline")),                      # numeric day - month
     ("الكويت - 13 - 5 - 2025 (كونا) -- استقبل", ("2025-05-13", "dateline")),             # spaced day - month - year
+    ("عنوان\n\nموسكو، 24 تشرين الثاني/نوفمبر 2025. /تاس/.\nوقع", ("2025-11-24", "dateline")),  # agency after a full stop
+    ("عنوان\nالرياض 23 ربيع الآخر 1447 هـ الموافق 15 أكتوبر 2025 م واس\nاستقبل", ("2025-10-15", "dateline")),  # Hijri then Gregorian
+    ("عنوان\nالرياض - سبأ : [03/ أغسطس/2025]\nاستقبل", ("2025-08-03", "dateline")),      # day/month-name/year in brackets
+    ("زار الرئيس موسكو في 5 مايو 2025.\nوالتقى", (None, None)),                          # a short sentence is no dateline
     ("القاهرة - 5 - 3 - 2024 - استقبل", ("2024-03-05", "dateline")),                      # with its year, a full date
 ])
 def test_wire_datelines(text, expected):
