@@ -33,8 +33,8 @@ from kg.lexicons import clause_openers, event_words, read_word_list
 from kg.text.normalize import normalize
 from kg.text.tokenizer import doc_text
 
-_KIND_RANK = {"facility": 0, "org": 0, "label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
-_LINKABLE = {"facility", "label", "alias", "abbrev", "short", "role", "counterpart", "plural", "nisba", "ner", "org"}
+_KIND_RANK = {"facility": 0, "org": 0, "label": 0, "alias": 0, "abbrev": 1, "short": 2, "role": 3, "plural": 3, "counterpart": 3, "guest": 3, "nisba": 4, "honorific": 5, "place_preposition": 6}
+_LINKABLE = {"facility", "label", "alias", "abbrev", "short", "role", "counterpart", "plural", "guest", "nisba", "ner", "org"}
 _NER_TYPES = {"PERS": "PERSON", "PER": "PERSON", "ORG": "ORG", "LOC": "PLACE", "GPE": "STATE"}
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -94,6 +94,10 @@ class EntityLinker:
                     mentions.append(m)
                 i += consumed
                 continue
+            elif kind == "guest":
+                m = self._guest(doc, span, mentions, positions)
+                if m:
+                    mentions.append(m)
             elif kind == "plural":
                 m = self._plural(doc, span, spans, i, named, mentions, date)
                 if m:
@@ -598,6 +602,37 @@ class EntityLinker:
             current = [h for h in holders if any(p.get("end") is None and p.get("role") == role for p in self.kb[h].positions)]
             return current[0] if len(current) == 1 else None
         return in_doc[-1] if in_doc else None
+
+    def _guest(self, doc: Doc, span: Span, mentions: list[Mention], positions) -> Mention | None:
+        """«الضيف»، «الوزير الضيف»: the foreign visitor of a host-country story — the person named most
+        so far whose state (from the KB or the document's own titles) is not the dateline's."""
+        host = self._host_state(doc)
+        if host is None:
+            return None
+        stated = {}
+        by_start = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
+        for p in positions:
+            person = p.get("person") or by_start.get(p.get("at"))
+            if person and p.get("of"):
+                stated.setdefault(person, self.kb.state_of(p["of"]) or p["of"])
+        counts: dict[str, int] = {}
+        for m in mentions:
+            if m.type != "PERSON" or m.method in ("plural", "guest"):
+                continue
+            eid = m.entity_id
+            state = stated.get(eid) or (self.kb[eid].country if eid in self.kb else None)
+            if state and state != host:
+                counts[eid] = counts.get(eid, 0) + 1
+        # «الوزير الضيف»: the guest holds the title said before it
+        title = next((sp.kb_id_ for sp in doc.spans.get("kb", []) if sp.label_ == "role" and sp.end == span.start), None)
+        if title:
+            holding = {e: n for e, n in counts.items() if e in self.kb and any(_role_fits(title, p.get("role")) for p in self.kb[e].positions)}
+            counts = holding or counts
+        if not counts:
+            return None
+        # the visitor is the foreigner the story keeps naming, not one it mentions in passing
+        guest = max(counts, key=lambda e: counts[e])
+        return Mention(span.start_char, span.end_char, display_text(span), [guest], "PERSON", "guest", 0.7)
 
     def _counterpart(self, of, mentions, named, date, positions) -> str | None:
         """«نظيره الياباني» after «الوزير اليحيا»: the holder, for ``of``, of the office the person just

@@ -157,5 +157,11 @@ def test_surname_that_is_a_common_noun_is_the_person_not_a_building(nlp):
 
 def test_counterpart_holds_the_office_of_the_person_named_before(nlp):
     a = mentions(nlp, "استقبل وزير الخارجية عبدالله علي اليحيا وزير خارجية اليابان تاكيشي إيوايا "
-                      "ورئيس وزراء اليابان شيغيرو إيشيبا. وعقد الوزير اليحيا جلسة مباحثات مع نظيره الياباني.", "2025-05-13")
+                      "ورئيس وزراء اليابان شيغيرو إيشيبا. وعقد عبدالله علي اليحيا جلسة مباحثات مع نظيره الياباني.", "2025-05-13")
     assert [e for t, e in _people(a) if t == "نظيره الياباني"] == ["takeshi-iwaya"]
+
+
+def test_guest_is_the_foreign_visitor_of_a_host_country_story(nlp):
+    a = mentions(nlp, "الكويت 13 مايو 2025 - استقبل ولي العهد الشيخ صباح خالد الحمد الصباح وزير خارجية اليابان تاكيشي إيوايا. "
+                      "كما استقبل رئيس مجلس الوزراء الشيخ أحمد عبدالله الأحمد الصباح الوزير الضيف.")
+    assert [e for t, e in _people(a) if t == "الضيف"] == ["takeshi-iwaya"]
