@@ -200,6 +200,9 @@ class RelationExtractor:
                     visitors = [agent.mention.entity_id]
                     dests = self._destinations(doc, Trigger(agent.tok_end, agent.tok_end, "visited", "noun", ""),
                                                [u for u in after if u.tok_start >= agent.tok_end], home)
+            invitee = self._invitee(doc, trig, s_trigs, units, subject, all_before, state, prev_end)
+            if invitee:
+                visitors = [invitee]  # «دعوة إلى Y لزيارة Z»: the visit asked for is Y's
             if not visitors or not dests or _possessive_plural(doc, trig):
                 return None
             if dests[0] in self._facilities(doc):
@@ -251,10 +254,10 @@ class RelationExtractor:
         elif etype == "invited":
             target = [u.mention.entity_id for u in after if u.mention.type == "PERSON" and u.mention.entity_id != subject][:1]
             if trig.pos == "noun":
-                source = [u for u in after if u.gov == _N("من") and u.mention.type == "PERSON"]
-                if not source:
+                pair = self._invitation(doc, trig, units, subject, all_before, state, prev_end)
+                if pair is None:
                     return None
-                ev = Event("invited", [source[0].mention.entity_id], [subject] if subject else [], confidence=0.6)
+                ev = Event("invited", [pair[0]], [pair[1]], confidence=0.6)
             else:
                 if not subject or not target:
                     return None
@@ -392,6 +395,56 @@ class RelationExtractor:
                 return list(u.mention.entity_ids)
             return []
         return []
+
+    def _invitee(self, doc, trig, s_trigs, units, subject, all_before, state, prev_end) -> str | None:
+        """The person invited by an invitation just before this visit noun («دعوة … لزيارة»)."""
+        inv = next((t for t in reversed(s_trigs) if t.type == "invited" and t.end <= trig.start
+                    and trig.start - t.end <= 14 and not _boundary_between(doc, t.end, trig.start)), None)
+        if inv is None:
+            return None
+        if inv.pos == "noun":
+            k = s_trigs.index(inv)
+            pair = self._invitation(doc, inv, units, subject, all_before, state, s_trigs[k - 1].end if k else None)
+            return pair[1] if pair else None
+        # «دعا X Y إلى زيارة»: the object, the person nearest the visit (X, right after the verb, invites)
+        between = [u for u in units if inv.end <= u.tok_start < trig.start and u.mention.type == "PERSON" and not _attendee(doc, u)]
+        return between[-1].mention.entity_id if len(between) >= 2 or (between and inv.start > 0 and between[0].gov is not None) else None
+
+    def _invitation(self, doc, trig, units, subject, all_before, state, prev_end) -> tuple[str, str] | None:
+        """Who invites whom, around the noun «دعوة»:
+
+        * «وجّه X (إلى Y) دعوة (إلى Y)»: X invites Y;
+        * «تلقى X دعوة من Y»: Y invites X;
+        * «سلّمه / نقل إليه دعوة من Y»: Y invites the one the message is handed to.
+        """
+        verb = next((k for k in range(trig.start - 1, max(-1, trig.start - 24), -1)
+                     if _stem(doc[k].norm_) in _INVITE_VERBS and not _boundary_between(doc, k, trig.start)), None)
+        kind = _INVITE_VERBS.get(_stem(doc[verb].norm_)) if verb is not None else None
+        lo = verb if verb is not None else trig.start
+        clause = [u for u in units if u.tok_start >= lo and (prev_end is None or u.tok_start >= prev_end)
+                  and not _boundary_between(doc, lo, u.tok_start) and u.mention.type == "PERSON"]
+        if verb is not None:
+            # VSO: «وجّه الملك عبد الله الثاني دعوة …»، «ووجّه المنفي إلى الرئيس سعيّد دعوة»
+            subject = next((u.mention.entity_id for u in clause if u.tok_start < trig.start and u.gov is None
+                            and u.mention.method != "plural"), subject)
+        source = next((u.mention.entity_id for u in clause if u.tok_start > trig.start and u.gov == _N("من")), None)
+        to = next((u.mention.entity_id for u in clause if u.gov in _TO and u.mention.entity_id not in (subject, source)), None)
+        if to is None and verb is not None and (_pronoun_after(doc, verb) or doc[verb].norm_ in _TO_PRONOUNS or
+                                                any(doc[k].norm_ in _TO_PRONOUNS for k in range(verb, trig.start))):
+            # «سلّمه دعوة»، «ونقل إليه دعوة»: the person just named who is not the one handing it
+            named = [u for u in reversed(all_before) if u.mention.type == "PERSON" and u.tok_end <= lo
+                     and u.mention.method != "plural" and u.mention.entity_id not in (subject, source)]
+            # the one something was just handed to («نقل X إلى جلالته …، وسلّمه») before any other
+            to = next((u.mention.entity_id for u in named if u.gov in _TO), None) or (named[0].mention.entity_id if named else None)
+        if source is None:
+            if kind != "issue" or not subject or not to:
+                return None
+            return subject, to  # «وجّه X دعوة إلى Y»
+        if to is None:
+            if kind == "convey" or not subject:
+                return None
+            to = subject  # «تلقى X دعوة من Y»، «X … دعوة من Y»
+        return (source, to) if source != to else None
 
     def _new_clause(self, doc, a: int, b: int) -> bool:
         """A clause-opening verb («وقال»، «وأكد»، «وكان») between tokens ``a`` and ``b``."""
@@ -661,6 +714,23 @@ def _sender_after_noun(doc: Doc, trig: Trigger, s_trigs: list[Trigger], units: l
         if person is not None and person.tok_start - k <= 10 and not any(doc[j].is_punct for j in range(k, person.tok_start)):
             return [person]
     return []
+
+
+# the verb that governs an invitation noun, by what it says of the invitation
+_INVITE_VERBS = {**{_N(w): "issue" for w in ("وجه", "وجهت", "قدم", "قدمت", "أرسل", "أرسلت", "بعث", "بعثت")},
+                 **{_N(w): "convey" for w in ("سلم", "سلمت", "نقل", "نقلت", "حمل", "حملت")},
+                 **{_N(w): "receive" for w in ("تلقى", "تلقت", "تسلم", "تسلمت", "استلم", "استلمت", "يتلقى", "يتسلم")}}
+_TO_PRONOUNS = {_N(w) for w in ("إليه", "إليها", "اليه", "اليها", "له", "لها")}
+
+
+def _stem(norm: str) -> str:
+    """A verb without its conjunction («ووجّه» → «وجه»), for the small verb tables above."""
+    return norm[1:] if len(norm) > 3 and norm[0] in "وف" and norm[1:] in _INVITE_VERBS else norm
+
+
+def _pronoun_after(doc: Doc, k: int) -> bool:
+    """«سلّمه»: the verb at ``k`` carries an object pronoun."""
+    return k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix" or doc[k].norm_.endswith(("ه", "ها")) and doc[k].norm_[:-1] in _INVITE_VERBS
 
 
 _PERFORM = {_N(w) for w in ("قام", "قامت", "يقوم", "تقوم", "أجرى", "أجراها", "يجريها", "تجريها")}
