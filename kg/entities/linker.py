@@ -410,6 +410,11 @@ class EntityLinker:
     def _short(self, doc: Doc, span: Span, named: dict[str, str]) -> Mention | None:
         ids = [a.entity_id for a in self.kb.lookup(display_text(span)) if a.kind in ("short", "label", "alias")]
         ids = list(dict.fromkeys(ids))
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if (nxt is not None and self.lexicon is not None and span.end_char == nxt.idx - 1 and self._name_like(nxt)
+                and nxt.norm_ not in event_words() and ids and all(self.kb[e].type == "PERSON" for e in ids)
+                and not any(sp.start == span.end for sp in doc.spans.get("kb", []) if sp.label_ != "ner")):
+            return None  # «وانغ جيان غو»: the first word of another name, not Wang Yi
         in_doc = [e for e in ids if e in named]
         if in_doc:
             eid, score = in_doc[0], 0.9

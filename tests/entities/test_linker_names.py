@@ -165,3 +165,20 @@ def test_guest_is_the_foreign_visitor_of_a_host_country_story(nlp):
     a = mentions(nlp, "الكويت 13 مايو 2025 - استقبل ولي العهد الشيخ صباح خالد الحمد الصباح وزير خارجية اليابان تاكيشي إيوايا. "
                       "كما استقبل رئيس مجلس الوزراء الشيخ أحمد عبدالله الأحمد الصباح الوزير الضيف.")
     assert [e for t, e in _people(a) if t == "الضيف"] == ["takeshi-iwaya"]
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("كيم جونغ أون", "كيم جون أون", True),       # one token misspelt: a variant
+    ("جيرابيتريتيس", "غيرابيتريتيس", True),
+    ("نزار بركة", "ناصر بوريطة", False),          # every token edited: another person
+    ("العربي بن قادة", "فلاديمير بوتين", False),
+])
+def test_transliteration_variants_allow_one_misspelt_token(a, b, same):
+    from kg.entities.translit import similar_names
+
+    assert similar_names(a, b) is same
+
+
+def test_short_form_starting_a_longer_name_is_not_that_person(nlp):
+    a = mentions(nlp, "والتقى بركة سفير الصين بالرباط السيد وانغ جيان غو.")
+    assert "wang-yi" not in [e for _, e in _people(a)]
