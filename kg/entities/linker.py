@@ -115,7 +115,8 @@ class EntityLinker:
                     named.setdefault(eid, mentions[-1].type)
             i += 1
         text = doc_text(doc)
-        doc._.mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, _nasab(text, mentions))))
+        mentions = self._family_tail(text, _nasab(text, mentions))
+        doc._.mentions = _dedupe(_without_honorifics(text, _honorific_pronouns(text, self._surnames(text, mentions))))
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
         for p in positions:
             if "at" in p and p["at"] in by_start:
@@ -528,6 +529,28 @@ class EntityLinker:
             return consumed, Mention(role_span.start_char, end, doc_text(doc)[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
         return consumed, None, None
 
+    def _family_tail(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """«صباح خالد الحمد» + «المبارك الصباح»: a known person's name runs on to the family name its
+        KB label ends with when it comes within two more words («الصباح»، «آل خليفة»)."""
+        taken = sorted((m.start, m.end) for m in mentions)
+        for m in mentions:
+            if m.type != "PERSON" or m.entity_id not in self.kb or m.method not in ("kb-name", "kb-middle-name", "short-form"):
+                continue
+            family = normalize(self.kb[m.entity_id].label_ar).split()[-1:]
+            if not family or normalize(m.text).split()[-1:] == family:
+                continue
+            tail = _WORD_RE.finditer(text[m.end:m.end + 40])
+            for n, w in enumerate(tail):
+                if n >= 2 or "\n" in text[m.end:m.end + w.start()] or any(c in text[m.end:m.end + w.start()] for c in "،,.:؛()"):
+                    break
+                if normalize(w.group(0)) == family[0]:
+                    end = m.end + w.end()
+                    if not any(a < end and m.end < b for a, b in taken):
+                        m.text = text[m.start:end]
+                        m.end = end
+                    break
+        return mentions
+
     def _capital_ref(self, doc: Doc, span: Span) -> Mention | None:
         """«العاصمة السورية»: the capital of the nisba's state, a place."""
         k = span.start - 1
@@ -858,7 +881,11 @@ def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         honorific = _HONORIFIC_OF[hit.group(1)]
         for m in reversed(people):
-            if m.end <= start and honorific.search(text, max(0, m.start - 40), m.end):
+            if m.end > start:
+                continue
+            hits = list(honorific.finditer(text, max(0, m.start - 40), m.end))
+            # the honorific must introduce this person, not someone named between («جلالة السلطان وبزشكيان»)
+            if hits and not any(o is not m and hits[-1].start() < o.end and o.start < m.start for o in people):
                 out.append(Mention(start, end, text[start:end], list(m.entity_ids), "PERSON", "honorific-pronoun", 0.7))
                 break
     return out
@@ -905,6 +932,28 @@ def _nasab_end(text: str, end: int, starts: set[int]) -> int:
             break
         end += nxt.end()
     return end
+
+
+@lru_cache(maxsize=1)
+def _honorific_re() -> re.Pattern:
+    from kg.entities.gazetteer import load_references
+
+    words = sorted({r["text"] for r in load_references() if r["kind"] == "honorific"}, key=len, reverse=True)
+    return re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in words) + r")[ \t\u00a0]+)+")
+
+
+def _without_honorifics(text: str, mentions: list[Mention]) -> list[Mention]:
+    """«الشيخ صباح خالد الحمد المبارك الصباح» names the person «صباح خالد الحمد المبارك الصباح»: a
+    leading honorific (الشيخ، السيد، الدكتور، الرفيق …) is courtesy, not part of the name."""
+    rx = _honorific_re()
+    for m in mentions:
+        if m.type != "PERSON" or m.method in ("title", "plural", "guest", "honorific-pronoun"):
+            continue
+        cut = rx.match(m.text)
+        if cut and cut.end() < len(m.text) and len(m.text[cut.end():].split()) >= 1:
+            m.start += cut.end()
+            m.text = m.text[cut.end():]
+    return mentions
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

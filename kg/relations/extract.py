@@ -737,11 +737,15 @@ _PERFORM = {_N(w) for w in ("قام", "قامت", "يقوم", "تقوم", "أج�
 
 
 def _performed_by(doc: Doc, trig: Trigger) -> int | None:
-    """«الزيارة التي قام بها …»: the token after «بها/به» when a relative clause of «قام» follows the noun."""
+    """«الزيارة التي قام بها …»، «زيارة قام بها …»: the token after «بها/به» when a relative clause of
+    «قام» follows the noun."""
     k = trig.end
-    if trig.pos != "noun" or k >= len(doc) or doc[k].norm_ not in _RELATIVES:
+    if trig.pos != "noun" or k >= len(doc):
         return None
-    k += 1
+    if doc[k].norm_ in _RELATIVES:
+        k += 1
+    elif doc[k].norm_ not in _PERFORM:
+        return None  # «بعد زيارة قام بها X»: an indefinite noun takes its relative clause without «التي»
     if k < len(doc) and doc[k].norm_ in _PERFORM:
         k += 1
         while k < len(doc) and (doc[k].norm_ in ("بها", "به") or

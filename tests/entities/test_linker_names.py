@@ -182,3 +182,8 @@ def test_transliteration_variants_allow_one_misspelt_token(a, b, same):
 def test_short_form_starting_a_longer_name_is_not_that_person(nlp):
     a = mentions(nlp, "والتقى بركة سفير الصين بالرباط السيد وانغ جيان غو.")
     assert "wang-yi" not in [e for _, e in _people(a)]
+
+
+def test_honorific_is_not_part_of_the_name_and_the_family_name_is(nlp):
+    a = mentions(nlp, "استقبل سمو ولي العهد الشيخ صباح خالد الحمد المبارك الصباح في قصر بيان اليوم الضيف.")
+    assert ("صباح خالد الحمد المبارك الصباح", "sabah-khalid-al-hamad") in _people(a), _people(a)
