@@ -116,9 +116,13 @@ class EntityLinker:
             i += 1
         text = doc_text(doc)
         mentions = self._family_tail(text, _nasab(text, mentions))
-        doc._.mentions = _dedupe(_without_honorifics(text, _honorific_pronouns(text, self._surnames(text, mentions))))
+        mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, mentions)))
+        moved = _without_honorifics(text, mentions)
+        doc._.mentions = mentions
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
         for p in positions:
+            if "at" in p:
+                p["at"] = moved.get(p["at"], p["at"])  # the name now starts after its honorific
             if "at" in p and p["at"] in by_start:
                 p["person"] = by_start[p["at"]].entity_id
         doc._.positions = positions
@@ -413,7 +417,7 @@ class EntityLinker:
         ids = list(dict.fromkeys(ids))
         nxt = doc[span.end] if span.end < len(doc) else None
         if (nxt is not None and self.lexicon is not None and span.end_char == nxt.idx - 1 and self._name_like(nxt)
-                and nxt.norm_ not in event_words() and ids and all(self.kb[e].type == "PERSON" for e in ids)
+                and nxt.norm_ not in event_words() and (nxt.whitespace_ or nxt.i + 1 == len(doc)) and ids and all(self.kb[e].type == "PERSON" for e in ids)
                 and not any(sp.start == span.end for sp in doc.spans.get("kb", []) if sp.label_ != "ner")):
             return None  # «وانغ جيان غو»: the first word of another name, not Wang Yi
         in_doc = [e for e in ids if e in named]
@@ -942,18 +946,21 @@ def _honorific_re() -> re.Pattern:
     return re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in words) + r")[ \t\u00a0]+)+")
 
 
-def _without_honorifics(text: str, mentions: list[Mention]) -> list[Mention]:
+def _without_honorifics(text: str, mentions: list[Mention]) -> dict[int, int]:
     """«الشيخ صباح خالد الحمد المبارك الصباح» names the person «صباح خالد الحمد المبارك الصباح»: a
-    leading honorific (الشيخ، السيد، الدكتور، الرفيق …) is courtesy, not part of the name."""
+    leading honorific (الشيخ، السيد، الدكتور، الرفيق …) is courtesy, not part of the name.  Returns
+    the old start -> new start of every mention it moved (apposition facts point at mentions)."""
     rx = _honorific_re()
+    moved: dict[int, int] = {}
     for m in mentions:
         if m.type != "PERSON" or m.method in ("title", "plural", "guest", "honorific-pronoun"):
             continue
         cut = rx.match(m.text)
-        if cut and cut.end() < len(m.text) and len(m.text[cut.end():].split()) >= 1:
+        if cut and cut.end() < len(m.text):
+            moved[m.start] = m.start + cut.end()
             m.start += cut.end()
             m.text = m.text[cut.end():]
-    return mentions
+    return moved
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

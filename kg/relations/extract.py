@@ -215,6 +215,12 @@ class RelationExtractor:
         elif etype == "signed":
             agreements = [u.mention.entity_id for u in after if u.mention.type == "AGREEMENT"][:1]
             if not agreements and trig.pos != "noun":
+                # «ووقّع الوزيران في ختام المباحثات مذكرة …»: an event noun in a time phrase does not end the clause
+                later = [u for u in units if u.mention.type == "AGREEMENT" and trig.end <= u.tok_start <= trig.end + 30
+                         and not _boundary_between(doc, trig.end, u.tok_start)
+                         and not any(t.type == "signed" and trig.end <= t.start < u.tok_start for t in s_trigs)]
+                agreements = [later[0].mention.entity_id] if later else []
+            if not agreements and trig.pos != "noun":
                 # «…، مذكرة تفاهم …، وقّعها X وY»: the agreement named just before the verb
                 agreements = [u.mention.entity_id for u in all_before if u.mention.type == "AGREEMENT"][-1:]
             signers = [subject] if subject else []
