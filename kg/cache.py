@@ -65,7 +65,10 @@ def fingerprint(ner: str = "crf", kb_dir: str | None = None) -> str:
 
 def document_key(doc) -> str:
     """sha256 of a :class:`kg.text.read.Document`'s text and metadata."""
-    meta = json.dumps([doc.id, doc.path, doc.title, doc.date, doc.date_source, doc.source],
+    # a date read off the text is a function of the text (and of the pipeline, in the fingerprint):
+    # the key says so instead of computing it, so a cache hit never reads the date
+    dated = ["text", "text"] if getattr(doc, "date_from_text", False) else [doc.date, doc.date_source]
+    meta = json.dumps([doc.id, doc.path, doc.title, *dated, doc.source],
                       ensure_ascii=False, separators=(",", ":"))
     h = hashlib.sha256(meta.encode("utf-8"))
     h.update(b"\0")

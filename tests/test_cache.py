@@ -158,3 +158,20 @@ def test_unchanged_rerun_reuses_verified_outputs(corpus, tmp_path, calls, kb_cop
     assert not r4.stats.get("outputs_reused") and r4.documents == ["a", "b"]
     r5 = _build(corpus, tmp_path / "elsewhere", cache, kb_copy)  # same cache, other folder: nothing to reuse
     assert not r5.stats.get("outputs_reused")
+
+
+def test_cache_hit_never_reads_the_date_off_the_text(corpus, tmp_path, calls, kb_copy, monkeypatch):
+    """A date read off the text is a function of the text: the cache key says so, and a warm rerun
+    does not compute it (it is what a cold build spends most of its reading time on)."""
+    cache = tmp_path / "cache"
+    _build(corpus, tmp_path / "o1", cache, kb_copy)
+    import kg.text.dates as dates
+
+    def boom(*a, **k):
+        raise AssertionError("document_date computed on a cache hit")
+
+    monkeypatch.setattr(dates, "document_date", boom)
+    report = _build(corpus, tmp_path / "o2", cache, kb_copy)
+    assert report.stats["cache_hits"] == len(report.documents)
+    for name in FILES:
+        assert filecmp.cmp(tmp_path / "o1" / name, tmp_path / "o2" / name, shallow=False), name

@@ -58,6 +58,39 @@ class Document:
     date_source: str | None = None  # "metadata" | "dateline" | "date-line" | ... | None
     encoding: str | None = None
 
+    @property
+    def date_from_text(self) -> bool:
+        """The date is (to be) read off the text, not given by metadata: a function of the text, so a
+        cache keyed by the text need not compute it."""
+        return bool(self.__dict__.get("_pending"))
+
+    def _defer_date(self) -> None:
+        self.__dict__["_pending"] = True
+
+    def _resolve_date(self) -> None:
+        from kg.text.dates import document_date
+
+        self.__dict__["_pending"] = False
+        self.__dict__["_date"], self.__dict__["_date_source"] = document_date(self.text)
+
+
+def _lazy(name: str) -> property:
+    """``date`` / ``date_source``: read off the text on first use (a cache hit never needs them)."""
+    def get(self):
+        if self.__dict__.get("_pending"):
+            self._resolve_date()
+        return self.__dict__.get(name)
+
+    def put(self, value):
+        self.__dict__["_pending"] = False if name == "_date" and value is not None else self.__dict__.get("_pending", False)
+        self.__dict__[name] = value
+
+    return property(get, put)
+
+
+Document.date = _lazy("_date")  # type: ignore[assignment]
+Document.date_source = _lazy("_date_source")  # type: ignore[assignment]
+
 
 @dataclass(frozen=True)
 class InputProblem:
@@ -522,13 +555,10 @@ def read_text(path: str | Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> tu
 
 
 def _finish(doc: Document) -> Document:
-    from kg.text.dates import document_date
-
     if doc.date:
         doc.date_source = doc.date_source or "metadata"
     else:
-        iso, src = document_date(doc.text)
-        doc.date, doc.date_source = iso, src
+        doc._defer_date()  # read off the text when first asked for (see Document.date_from_text)
     return doc
 
 
