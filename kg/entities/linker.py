@@ -359,6 +359,9 @@ class EntityLinker:
                     if sp.end - sp.start >= 2 and (sp.label_ == "ner" and sp.kb_id_ == "PERS" or
                                                    sp.label_ in ("label", "alias") and sp.kb_id_ in self.kb and self.kb[sp.kb_id_].type == "PERSON")}
         surname_at = {sp.start for sp in kb_spans if sp.label_ == "facility_head" and normalize(sp.text) in surnames}
+        # a royal or presidential title right after the head is part of a facility's name
+        royal = {sp.start: sp.end for sp in kb_spans if sp.label_ in ("role", "honorific")
+                 and normalize(doc[sp.start:sp.end].text).removeprefix("ال") in _ROYAL_TITLES}
         out: list[Span] = []
         for head in kb_spans:
             if head.label_ != "facility_head":
@@ -369,6 +372,9 @@ class EntityLinker:
                 clitic = getattr(tok._, "clitic", "")
                 if clitic == "article":
                     end += 1
+                    continue
+                if words == 0 and end in royal and end + 1 < len(doc) and not doc[end + 1].is_punct:
+                    end = royal[end]  # «مطار الملكة علياء الدولي»، «جسر الملك فهد»: a title inside the name
                     continue
                 if clitic == "prefix" and words == 0 and tok.norm_ == "ب" and end + 1 < len(doc) and end + 1 not in places \
                         and doc[end].whitespace_ == "" and doc[end + 1].text.isalpha():
@@ -829,6 +835,7 @@ def _deputy_re() -> re.Pattern:
     return re.compile(rf"(?<![\u0621-\u064a])(?:{alt})(?:[ \t\u00a0]+(?:ال)?(?:[أا]ول|[أا]ولى|ثاني))?[ \t\u00a0]+لل?$")
 
 
+_ROYAL_TITLES = frozenset(normalize(w) for w in ("ملك", "ملكة", "أمير", "أميرة", "شيخ", "سلطان", "رئيس", "إمام", "شهيد"))
 _CONNECTORS = frozenset(normalize(w) for w in ("بن", "ابن", "بنت", "ولد", "آل", "أبو", "عبد"))
 _NOUN_PREPOSITIONS = frozenset(normalize(w) for w in ("إلى", "الى", "مع", "عن", "على", "لدى", "بين"))
 

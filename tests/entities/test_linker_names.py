@@ -187,3 +187,9 @@ def test_short_form_starting_a_longer_name_is_not_that_person(nlp):
 def test_honorific_is_not_part_of_the_name_and_the_family_name_is(nlp):
     a = mentions(nlp, "استقبل سمو ولي العهد الشيخ صباح خالد الحمد المبارك الصباح في قصر بيان اليوم الضيف.")
     assert ("صباح خالد الحمد المبارك الصباح", "sabah-khalid-al-hamad") in _people(a), _people(a)
+
+
+def test_royal_title_inside_a_facility_name(nlp):
+    a = mentions(nlp, "وكان في استقباله في مطار الملكة علياء الدولي السفير ماهر الطراونة.")
+    assert [m.text for m in a.mentions if m.type == "PLACE"] == ["مطار الملكة علياء الدولي"]
+    assert all("علياء" not in t for t, _ in _people(a))
