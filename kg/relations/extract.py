@@ -296,6 +296,10 @@ class RelationExtractor:
                     return antecedents[-1].mention.entity_id, kind
                 return None, "none"
             k -= 1
+        if trig.pos != "noun" and state.topic and trig.start > 0 and doc[trig.start - 1].norm_ == _N("حيث") \
+                and not _object_pronoun(doc, trig) and state.topic not in [u.mention.entity_id for u in after[:1]]:
+            # «زار X طهران، حيث التقى A وB»: «حيث» continues the clause before it; X met A and B
+            return state.topic, "topic"
         if trig.pos != "noun":
             # SVO: «X التقى Y» — a person right before the verb is the subject
             if before and before[-1].mention.type in _AGENT_TYPES and before[-1].gov is None and before[-1].mention.method != "plural" \
