@@ -54,6 +54,7 @@ class _Unit:
 class _State:
     topic: str | None = None  # discourse subject for pro-drop
     last_visit: dict[str, list[str]] = field(default_factory=dict)  # visitor -> destinations of their last visit
+    last_agent: str | None = None  # the visitor of the sentence's previous event (None at a new sentence)
     counts: dict[str, int] = field(default_factory=dict)
     narrative_date: str | None = None  # last absolute date seen, for year inheritance
 
@@ -93,6 +94,7 @@ class RelationExtractor:
                 if u.mention.type == "PERSON" and not _attendee(doc, u):  # those present «بحضور» are no topic
                     for e in u.mention.entity_ids:
                         state.counts[e] = state.counts.get(e, 0) + 1
+            state.last_agent = None
             for k, trig in enumerate(s_trigs):
                 prev_end = s_trigs[k - 1].end if k else None
                 next_start = s_trigs[k + 1].start if k + 1 < len(s_trigs) else None
@@ -105,6 +107,8 @@ class RelationExtractor:
                     if part.type == "visited" and part.status == "asserted":
                         for visitor in part.agents:
                             state.last_visit[visitor] = list(part.targets)
+                    if part.type == "visited" and len(part.agents) == 1:
+                        state.last_agent = part.agents[0]
             self._advance_narrative(dates, s_start, s_end, state)
         return merge_document_events(_fold_headlines(events, doc_date))
 
@@ -161,7 +165,15 @@ class RelationExtractor:
         before = [u for u in units if u.tok_end <= trig.start and (prev_end is None or u.tok_start >= prev_end)]
         after = [u for u in units if u.np_start >= trig.end and (next_start is None or u.tok_start < next_start)]
         all_before = [u for u in units if u.tok_end <= trig.start]
-        subject, how = self._subject(doc, trig, before, after, all_before, state)
+        if (state.last_agent and prev_end is not None and trig.pos == "verb" and trig.start >= 2
+                and not any(u.mention.type in _AGENT_TYPES and u.tok_start >= trig.start - 2 for u in before)
+                and doc[trig.start - 1].norm_ == "و" and doc[trig.start - 2].text in ("،", ",")
+                and doc[trig.start].norm_ in _MEET_OBJECT_VERBS and not _object_pronoun(doc, trig)
+                and state.last_agent not in [u.mention.entity_id for u in after[:1]]):
+            # «وصل X إلى مسقط، والتقى السلطان هيثم»: the second verb of one sentence keeps its subject
+            subject, how = state.last_agent, "topic"
+        else:
+            subject, how = self._subject(doc, trig, before, after, all_before, state)
         relatives = how.startswith("relative:")
         if relatives and how == "relative:plural":
             antecedents = self._plural_antecedents(doc, trig, all_before)
@@ -296,10 +308,11 @@ class RelationExtractor:
                     return antecedents[-1].mention.entity_id, kind
                 return None, "none"
             k -= 1
-        if trig.pos != "noun" and state.topic and trig.start > 0 and doc[trig.start - 1].norm_ == _N("حيث") \
-                and not _object_pronoun(doc, trig) and state.topic not in [u.mention.entity_id for u in after[:1]]:
+        carried = state.last_agent or state.topic
+        if trig.pos != "noun" and carried and trig.start > 0 and doc[trig.start - 1].norm_ == _N("حيث") \
+                and not _object_pronoun(doc, trig) and carried not in [u.mention.entity_id for u in after[:1]]:
             # «زار X طهران، حيث التقى A وB»: «حيث» continues the clause before it; X met A and B
-            return state.topic, "topic"
+            return carried, "topic"
         if trig.pos != "noun":
             # SVO: «X التقى Y» — a person right before the verb is the subject
             if before and before[-1].mention.type in _AGENT_TYPES and before[-1].gov is None and before[-1].mention.method != "plural" \
@@ -690,6 +703,7 @@ def _greeting_sender(doc: Doc, units: list[_Unit]) -> list[_Unit]:
     return out
 
 
+_MEET_OBJECT_VERBS = {_N(w) for w in ("التقى", "التقت", "قابل", "قابلت")}  # take the one met as a direct object
 _CARRY = {_N(w) for w in ("حمل", "حملت")}
 _CARRY_OBJECT = {_N(w) for w in ("حمله", "حملها", "حملهم", "حملهما", "حملته", "حملتها")}
 

@@ -36,7 +36,7 @@ CASES_FILE = Path(__file__).with_name("cases.yaml")
 
 # Overall pass rate the pipeline must keep (set to the rate reached when the table was written,
 # rounded down; raise it as the relation stage improves).
-PASS_RATE_FLOOR = 0.86  # 166/184 = 0.902 (invitations: issuing, conveying and receiving verbs; the invitee is the one who would visit); was 93/154 at f7afdd0
+PASS_RATE_FLOOR = 0.87  # 169/186 = 0.909 (invitations; «حيث» and «، والتقى» keep the sentence's visitor as subject); was 93/154 at f7afdd0
 
 UNORDERED = ("met", "phone_call")
 
