@@ -1,34 +1,46 @@
-"""Regression floor on the development set (tests/data/dev, 12 fresh articles from other regions):
-the seeds alone would let rules that only fit them pass.  Raise the floors as the pipeline improves."""
+"""Regression floors on the development set (tests/data/dev, 12 fresh articles from other regions) and
+on the held-out sets that have been used for error analysis (holdout, holdout2, holdout3): the seeds
+alone would let rules that only fit them pass.  holdout4 is measured in aggregate only and has no floor
+here (a floor would invite tuning to it).  Raise the floors as the pipeline improves."""
 
 from pathlib import Path
 
 import pytest
 
-DEV = Path(__file__).resolve().parent / "data" / "dev"
+DATA = Path(__file__).resolve().parent / "data"
 
-# measured 2026-12-03: entities 0.908, relations micro 0.904, dates 0.985
-ENTITY_F1_FLOOR = 0.88
-MICRO_F1_FLOOR = 0.87
-DATE_ACCURACY_FLOOR = 0.95
+# (set, documents, entity F1, relations micro F1, date accuracy) floors; measured 2026-12-03 11:05 UTC:
+# dev 0.922 / 0.925 / 0.971, holdout 0.840 / 0.797 / 0.909, holdout2 0.815 / 0.806 / 0.862,
+# holdout3 0.831 / 0.812 / 0.931
+FLOORS = {
+    "dev": (12, 0.90, 0.90, 0.95),
+    "holdout": (8, 0.82, 0.77, 0.87),
+    "holdout2": (8, 0.79, 0.78, 0.83),
+    "holdout3": (8, 0.80, 0.79, 0.90),
+}
 
 
-@pytest.fixture(scope="module")
-def scores(nlp, kb):
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def scored(request, nlp, kb):
     from kg.build import analyze_corpus
     from kg.eval.gold import load_gold
     from kg.eval.score import evaluate
 
-    analyses, problems = analyze_corpus([DEV], nlp=nlp)
+    name = request.param
+    folder = DATA / name
+    analyses, problems = analyze_corpus([folder], nlp=nlp)
     assert not problems
-    return evaluate(load_gold(DEV / "dev.gold.yaml"), analyses, kb)
+    return name, evaluate(load_gold(folder / f"{name}.gold.yaml"), analyses, kb)
 
 
-def test_dev_all_documents_scored(scores):
-    assert scores["documents"] == 12 and not scores["missing"]
+def test_all_documents_scored(scored):
+    name, scores = scored
+    assert scores["documents"] == FLOORS[name][0] and not scores["missing"]
 
 
-def test_dev_floors(scores):
-    assert scores["entities"]["f1"] >= ENTITY_F1_FLOOR, scores["errors"]["entities"]
-    assert scores["relations_micro"]["f1"] >= MICRO_F1_FLOOR, scores["errors"]["relations"]
-    assert scores["date_accuracy"] >= DATE_ACCURACY_FLOOR, scores["errors"]["dates"]
+def test_floors(scored):
+    name, scores = scored
+    _, entities, micro, dates = FLOORS[name]
+    assert scores["entities"]["f1"] >= entities, (name, scores["errors"]["entities"])
+    assert scores["relations_micro"]["f1"] >= micro, (name, scores["errors"]["relations"])
+    assert scores["date_accuracy"] >= dates, (name, scores["errors"]["dates"])
