@@ -15,21 +15,26 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["find_chromium", "chromium_args", "screenshot", "main"]
+__all__ = ["find_executable", "find_chromium", "chromium_args", "screenshot", "main"]
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
-def find_chromium() -> str | None:
-    """The Chromium executable: ``$CHROMIUM``, else the first of the usual names on ``PATH``."""
-    env = os.environ.get("CHROMIUM")
+def find_executable(env_var: str, candidates: tuple[str, ...]) -> str | None:
+    """A browser executable: ``$env_var`` (a path or a name), else the first of ``candidates`` on ``PATH``."""
+    env = os.environ.get(env_var)
     if env:
         return env if Path(env).is_file() else shutil.which(env)
-    for name in CHROMIUM_CANDIDATES:
+    for name in candidates:
         found = shutil.which(name)
         if found:
             return found
     return None
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable: ``$CHROMIUM``, else the first of the usual names on ``PATH``."""
+    return find_executable("CHROMIUM", CHROMIUM_CANDIDATES)
 
 
 def chromium_args(user_data_dir: str) -> list[str]:

@@ -57,14 +57,9 @@ USER_JS = {
 
 def find_firefox() -> str | None:
     """The Firefox executable: ``$FIREFOX``, else ``firefox-esr`` or ``firefox`` on ``PATH``."""
-    env = os.environ.get("FIREFOX")
-    if env:
-        return env if Path(env).is_file() else shutil.which(env)
-    for name in FIREFOX_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    from kg.export.screenshot import find_executable
+
+    return find_executable("FIREFOX", FIREFOX_CANDIDATES)
 
 
 class BiDiError(RuntimeError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import networkx as nx
 import pytest
 
@@ -115,3 +117,11 @@ def make_payload_graph() -> nx.MultiDiGraph:
 @pytest.fixture
 def small_graph() -> nx.MultiDiGraph:
     return make_small_graph()
+
+
+def missing_browser(reason: str, install: str):
+    """Skip a browser test whose browser or driver library is missing, with how to install it; fail
+    instead when ``RAWABIT_REQUIRE_BROWSER`` is set (CI must never skip them)."""
+    if os.environ.get("RAWABIT_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason} (RAWABIT_REQUIRE_BROWSER is set); install with: {install}")
+    pytest.skip(f"{reason}; install with: {install}")

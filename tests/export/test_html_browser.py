@@ -12,7 +12,6 @@ to make a missing browser a failure instead (CI should).
 
 from __future__ import annotations
 
-import os
 import tempfile
 
 import networkx as nx
@@ -20,7 +19,7 @@ import pytest
 
 from kg.export.html import write_html
 from kg.export.screenshot import chromium_args, find_chromium
-from tests.export.conftest import PAYLOADS, make_payload_graph, make_small_graph
+from tests.export.conftest import PAYLOADS, make_payload_graph, make_small_graph, missing_browser
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +28,7 @@ INSTALL = ("apt-get update && apt-get install -y --no-install-recommends chromiu
 
 
 def _missing(reason: str):
-    if os.environ.get("RAWABIT_REQUIRE_BROWSER"):
-        pytest.fail(f"{reason} (RAWABIT_REQUIRE_BROWSER is set); install with: {INSTALL}")
-    pytest.skip(f"{reason}; install with: {INSTALL}")
+    missing_browser(reason, INSTALL)
 
 
 @pytest.fixture(scope="module")

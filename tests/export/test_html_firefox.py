@@ -15,7 +15,6 @@ to make a missing browser a failure instead (CI should).
 from __future__ import annotations
 
 import json
-import os
 import socket
 
 import networkx as nx
@@ -23,7 +22,7 @@ import pytest
 
 from kg.export.html import write_html
 from tests.export._bidi import BiDiError, Firefox, find_firefox, remote_value
-from tests.export.conftest import PAYLOADS, make_payload_graph
+from tests.export.conftest import PAYLOADS, make_payload_graph, missing_browser
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +32,7 @@ LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 
 
 def _missing(reason: str):
-    if os.environ.get("RAWABIT_REQUIRE_BROWSER"):
-        pytest.fail(f"{reason} (RAWABIT_REQUIRE_BROWSER is set); install with: {INSTALL}")
-    pytest.skip(f"{reason}; install with: {INSTALL}")
+    missing_browser(reason, INSTALL)
 
 
 @pytest.fixture(scope="module")
