@@ -514,8 +514,10 @@ class EntityLinker:
                 continue
             break
         consumed = j - i
+        home_of = False
         if of is None and role and self._home_title(doc, spans, i, j):
             of = self._host_state(doc)  # «سمو أمير البلاد»، «رئيس الدولة»، «جلالة الملك»: the dateline's country
+            home_of = True
         # apposition: a person right after the title
         if (j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and self._is_person_span(spans[j])
                 and not _coordinated(doc, spans[j - 1], spans[j]) and not _governed(doc, spans[j - 1], spans[j])
@@ -523,7 +525,11 @@ class EntityLinker:
             return consumed, None, {"role": role, "of": of, "at": spans[j].start_char, "title_start": title_start, "title": doc_text(doc)[title_start:spans[j - 1].end_char]}
         # apposition after a person: "كيم، الأمين العام لحزب العمل"
         prev = mentions[-1] if mentions else None
-        if prev and prev.type == "PERSON" and doc_text(doc)[prev.end:role_span.start_char].strip() in ("،", ",", ""):
+        foreign = (prev is not None and of is not None and not home_of and prev.entity_id in self.kb and self.kb[prev.entity_id].country
+                   and (self.kb.state_of(of) or of) != self.kb[prev.entity_id].country)
+        # «وسلّم الزياني رئيس الوزراء الماليزي رسالة»: a Bahraini is not Malaysia's prime minister — the title
+        # is the verb's object, a reference to its holder
+        if prev and prev.type == "PERSON" and not foreign and doc_text(doc)[prev.end:role_span.start_char].strip() in ("،", ",", ""):
             return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc_text(doc)[role_span.start_char:spans[j - 1].end_char]}
         # a bare title: resolve to the office holder
         holder = None
@@ -680,10 +686,12 @@ class EntityLinker:
         owner = next((m.entity_id for m in reversed(mentions) if m.type == "PERSON" and m.method != "plural"), None)
         if owner is None:
             return None
-        roles = [p.get("role") for p in positions if p.get("person") == owner and p.get("role")]
+        # the KB's offices at the date first: a title the story seems to give can be a misread object
+        roles = []
         if owner in self.kb:
             roles += [p.get("role") for p in self.kb[owner].positions if p.get("role") and (
                 self.kb[owner].holds(p.get("role"), p.get("of"), date) if date else p.get("end") is None)]
+        roles += [p.get("role") for p in positions if p.get("person") == owner and p.get("role")]
         for role in dict.fromkeys(roles):
             holders = [h for h in self.kb.holders(role, of, date) if h != owner and (date or any(
                 p.get("role") == role and p.get("of") == of and p.get("end") is None for p in self.kb[h].positions))]
@@ -1015,8 +1023,8 @@ def _without_event_words(doc: Doc, span: Span) -> Span | None:
                 end -= 1
         else:
             break
-    if start >= end:
-        return None
+    if start >= end or _honorific_re().fullmatch(doc[start:end].text + " "):
+        return None  # nothing left, or nothing but a courtesy title («داتوك سري»)
     return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label, kb_id=span.kb_id)
 
 

@@ -193,3 +193,9 @@ def test_royal_title_inside_a_facility_name(nlp):
     a = mentions(nlp, "وكان في استقباله في مطار الملكة علياء الدولي السفير ماهر الطراونة.")
     assert [m.text for m in a.mentions if m.type == "PLACE"] == ["مطار الملكة علياء الدولي"]
     assert all("علياء" not in t for t, _ in _people(a))
+
+
+def test_title_of_another_country_after_a_name_is_not_its_apposition(nlp):
+    a = mentions(nlp, "ووجّه وزير خارجية البحرين عبد اللطيف بن راشد الزياني الشكر. وسلّم الزياني رئيس الوزراء الماليزي "
+                      "أنور إبراهيم رسالة خطية.", "2025-07-24")
+    assert not any(p.get("person") == "abdullatif-al-zayani" and p.get("of") == "malaysia" for p in a.positions)
