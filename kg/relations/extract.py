@@ -116,11 +116,18 @@ class RelationExtractor:
         """Status, date, place and evidence of an event whose arguments are known."""
         if True:
             ev.status = _status(doc, trig, cues, self.lexicon.future_prefixes())
-            if ev.status == "asserted" and _invited_to(doc, trig, s_trigs):
+            if ev.status in ("asserted", "planned") and _invited_to(doc, trig, s_trigs):
                 ev.status = "hypothetical"  # «دعاه إلى زيارة موسكو»: the visit is what is asked for
+            if ev.type == "invited" and ev.status == "planned" and trig.pos == "noun" and _issued_before(doc, trig):
+                ev.status = "asserted"  # «وجّه دعوة لزيارة لاوس … المقبل»: the future is the visit's, the invitation is made
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
             if ev.status == "asserted" and ev.date_source == "text" and _after(ev.date, doc_date):
-                ev.status = "planned"  # «ويواصل جولته غداً بزيارة الدوحة»: what the story dates after itself has not happened
+                if ev.type == "invited":
+                    # «وجّه دعوة … لزيارة لاوس … في الثاني من ديسمبر المقبل»: the later date is the visit's;
+                    # the invitation is made in the story, on its day
+                    ev.date, ev.date_source = doc_date, "document"
+                else:
+                    ev.status = "planned"  # «ويواصل جولته غداً بزيارة الدوحة»: dated after the story, not yet happened
             if _is_headline(doc_text(doc), s_start, s_end, body_started):
                 ev.date_source = "headline"
             ev.place = ev.place or self._place(doc, trig, s_units, next_start)
@@ -745,6 +752,16 @@ _INVITE_VERBS = {**{_N(w): "issue" for w in ("وجه", "وجهت", "قدم", "ق
                  **{_N(w): "convey" for w in ("سلم", "سلمت", "نقل", "نقلت", "حمل", "حملت")},
                  **{_N(w): "receive" for w in ("تلقى", "تلقت", "تسلم", "تسلمت", "استلم", "استلمت", "يتلقى", "يتسلم")}}
 _TO_PRONOUNS = {_N(w) for w in ("إليه", "إليها", "اليه", "اليها", "له", "لها")}
+
+
+def _issued_before(doc: Doc, trig: Trigger) -> bool:
+    """A perfect verb of issuing, handing or receiving governs the invitation noun («وجّه … دعوة»)."""
+    for k in range(trig.start - 1, max(-1, trig.start - 24), -1):
+        if _boundary_between(doc, k, trig.start):
+            return False
+        if _stem(doc[k].norm_) in _INVITE_VERBS and not doc[k].norm_.startswith(("ي", "ت", "س")):
+            return True
+    return False
 
 
 def _stem(norm: str) -> str:
