@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -9,10 +10,19 @@ from pathlib import Path
 from kg.text.normalize import normalize
 
 
+def _lexicon_path(name: str, path: str | Path | None) -> Path:
+    return Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
+
+
+def read_jsonl(name: str, path: str | Path | None = None) -> list[dict]:
+    """The records of a JSON Lines lexicon file (one object a line; blank lines skipped)."""
+    with _lexicon_path(name, path).open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
 def read_word_list(name: str, path: str | Path | None = None) -> frozenset[str]:
     """The words of a lexicon file (``#`` starts a comment), in matching form."""
-    p = Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
-    with p.open(encoding="utf-8") as fh:
+    with _lexicon_path(name, path).open(encoding="utf-8") as fh:
         return frozenset(normalize(w) for w in (line.strip() for line in fh) if w and not w.startswith("#"))
 
 
@@ -24,11 +34,7 @@ def clause_openers() -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def _triggers() -> tuple[dict, ...]:
-    import json
-
-    p = Path(str(resources.files("kg") / "data" / "lexicons" / "triggers.jsonl"))
-    with p.open(encoding="utf-8") as fh:
-        return tuple(json.loads(line) for line in fh if line.strip())
+    return tuple(read_jsonl("triggers.jsonl"))
 
 
 @lru_cache(maxsize=None)

@@ -86,7 +86,7 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             words += 1
             if words > MAX_WORDS:
                 break
-        if tok.text and tok.text[0] in _QUOTES_OPEN and not doc[end - 1].whitespace_ == "":
+        if tok.text and tok.text[0] in _QUOTES_OPEN and doc[end - 1].whitespace_:
             close = _closing_quote(doc, end)
             if close is None:
                 break
@@ -102,17 +102,13 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             if not (field or parties):
                 break
             has_field = has_field or field
-        if tok.like_num or (tok.norm_ in _ending_verbs() and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
+        if tok.like_num or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
             break  # «… والهيدروجين وقّعها عن الجانب الكويتي …»: a signing verb ends the title
         end += 1
     # never end inside a word («لنهر ال|نيل»)
     while end < len(doc) and end > head_end and not doc[end - 1].whitespace_ and _continues_word(doc[end]):
         end -= 1
     return _mention(doc, start_tok, end)
-
-
-def _ending_verbs() -> frozenset[str]:
-    return event_verbs("signed")
 
 
 def _continues_word(tok) -> bool:

@@ -177,7 +177,7 @@ class EntityLinker:
                 by_last.setdefault(words[-1], (m.end, m.entity_id))
         for m in people:
             # a rare given name used alone, as East Asian and Gulf stories do («ثونغلون»، «طحنون»)
-            words = [w for w in normalize(m.text).split()]
+            words = normalize(m.text).split()
             while len(words) > 2 and freq.get(words[0], 0) > self.rare_max:
                 words = words[1:]  # «الشيخ طحنون بن زايد»: the honorific is not the name
             if len(words) >= 2 and len(words[0]) >= 4 and freq.get(words[0], 0) <= self.rare_max and words[0] not in _CONNECTORS:
@@ -777,7 +777,7 @@ _COMPLEMENTIZERS = frozenset(normalize(w) for w in ("أن", "إن", "أنه", "�
 def _clause_between(doc: Doc, a: Span, b: Span) -> bool:
     """«بيان لرئيس الوزراء أن عارف نقل»: a complementizer or a verb between a title and a name
     starts a new clause; the name is not the title's holder."""
-    words = clause_openers() | event_words()
+    words = event_words()  # the clause openers are among them
     return any(t.norm_ in _COMPLEMENTIZERS or (t.norm_ in words and not getattr(t._, "clitic", "")) for t in doc[a.end:b.start])
 
 

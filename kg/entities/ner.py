@@ -116,7 +116,7 @@ class CrfTagger:
         probability of at least the threshold takes that label (trades precision for recall)."""
         tags = tagger.tag(feats)
         if self.o_threshold is not None:
-            labels = self._entity_labels(tagger)
+            labels = [lab for lab in tagger.labels() if lab != "O"]
             for i, t in enumerate(tags):
                 # the entity labels' marginals sum to 1 - P(O): when that is below the threshold none
                 # of them can reach it, so the other eight marginals need not be computed
@@ -125,13 +125,6 @@ class CrfTagger:
                     if p >= self.o_threshold:
                         tags[i] = best
         return repair_iob2(tags)
-
-    def _entity_labels(self, tagger) -> list[str]:
-        cache = self.__dict__.setdefault("_labels", {})
-        key = id(tagger)
-        if key not in cache:
-            cache[key] = [lab for lab in tagger.labels() if lab != "O"]
-        return cache[key]
 
 
 def repair_iob2(tags: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ position relative to the trigger (VSO and SVO orders), coordination, relative pr
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
@@ -447,8 +448,7 @@ class RelationExtractor:
         * «تلقى X دعوة من Y»: Y invites X;
         * «سلّمه / نقل إليه دعوة من Y»: Y invites the one the message is handed to.
         """
-        verb = next((k for k in range(trig.start - 1, max(-1, trig.start - 24), -1)
-                     if _stem(doc[k].norm_) in _INVITE_VERBS and not _boundary_between(doc, k, trig.start)), None)
+        verb = _invite_verb(doc, trig)
         kind = _INVITE_VERBS.get(_stem(doc[verb].norm_)) if verb is not None else None
         lo = verb if verb is not None else trig.start
         clause = [u for u in units if u.tok_start >= lo and (prev_end is None or u.tok_start >= prev_end)
@@ -754,14 +754,20 @@ _INVITE_VERBS = {**{_N(w): "issue" for w in ("وجه", "وجهت", "قدم", "ق
 _TO_PRONOUNS = {_N(w) for w in ("إليه", "إليها", "اليه", "اليها", "له", "لها")}
 
 
-def _issued_before(doc: Doc, trig: Trigger) -> bool:
-    """A perfect verb of issuing, handing or receiving governs the invitation noun («وجّه … دعوة»)."""
+def _invite_verb(doc: Doc, trig: Trigger, *, perfect: bool = False) -> int | None:
+    """The nearest verb of issuing, handing or receiving (``perfect``: of those, not an imperfect or a
+    future) before an invitation noun, in its clause («وجّه … دعوة»)."""
     for k in range(trig.start - 1, max(-1, trig.start - 24), -1):
         if _boundary_between(doc, k, trig.start):
-            return False
-        if _stem(doc[k].norm_) in _INVITE_VERBS and not doc[k].norm_.startswith(("ي", "ت", "س")):
-            return True
-    return False
+            return None
+        if _stem(doc[k].norm_) in _INVITE_VERBS and not (perfect and doc[k].norm_.startswith(("ي", "ت", "س"))):
+            return k
+    return None
+
+
+def _issued_before(doc: Doc, trig: Trigger) -> bool:
+    """A perfect verb of issuing, handing or receiving governs the invitation noun («وجّه … دعوة»)."""
+    return _invite_verb(doc, trig, perfect=True) is not None
 
 
 def _stem(norm: str) -> str:
@@ -771,7 +777,8 @@ def _stem(norm: str) -> str:
 
 def _pronoun_after(doc: Doc, k: int) -> bool:
     """«سلّمه»: the verb at ``k`` carries an object pronoun."""
-    return k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix" or doc[k].norm_.endswith(("ه", "ها")) and doc[k].norm_[:-1] in _INVITE_VERBS
+    return ((k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix")
+            or (doc[k].norm_.endswith(("ه", "ها")) and doc[k].norm_[:-1] in _INVITE_VERBS))
 
 
 _PERFORM = {_N(w) for w in ("قام", "قامت", "يقوم", "تقوم", "أجرى", "أجراها", "يجريها", "تجريها")}
@@ -1030,8 +1037,6 @@ def _after(date: str | None, doc_date: str | None) -> bool:
 
 def _days_apart(a: str | None, b: str | None) -> int:
     """Days between two day-precision ISO dates (a large number when either is not one)."""
-    import datetime as _dt
-
     try:
         return abs((_dt.date.fromisoformat(a) - _dt.date.fromisoformat(b)).days) if a and b and len(a) == len(b) == 10 else 10**6
     except ValueError:
@@ -1058,10 +1063,8 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
         for other in same:
             # within one article a reception and the talks that follow in another hall are one meeting
             places_fit = within_document or not other.place or not ev.place or other.place == ev.place
-            # a stay of a few days is one visit: «وصل مساء أمس» and «بمناسبة زيارته» of today
-            one_stay = within_document and ev.type == "visited" and _days_apart(other.date, ev.date) <= _ONE_VISIT_DAYS
-            if (_compatible(other.date, ev.date) or one_stay) and places_fit:
-                other.date = min(other.date, ev.date) if one_stay else other.date or ev.date
+            if _compatible(other.date, ev.date) and places_fit:
+                other.date = other.date or ev.date
                 other.place = other.place or ev.place
                 other.evidence.extend(ev.evidence)
                 other.confidence = max(other.confidence, ev.confidence)
@@ -1069,6 +1072,7 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
         else:
             merged.append(ev)
             same.append(ev)
+    # a stay of a few days is one visit («وصل مساء أمس» and «بمناسبة زيارته» of today)
     return _merge_stays(merged) if within_document else merged
 
 

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.lexicons import clause_openers, read_word_list
-
-
-def _read(name: str, path: str | Path | None) -> list[dict]:
-    p = Path(path) if path else Path(str(resources.files("kg") / "data" / "lexicons" / name))
-    with p.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+from kg.lexicons import clause_openers, read_jsonl, read_word_list
 
 
 @dataclass(frozen=True)
@@ -51,13 +42,13 @@ class TriggerLexicon:
         self._trigger_info: dict[str, tuple[str, str]] = {}
         self._cue_info: dict[str, dict] = {}
         by_key: dict[str, dict] = {}
-        for rec in _read("triggers.jsonl", triggers_path):
+        for rec in read_jsonl("triggers.jsonl", triggers_path):
             key = f"{rec['type']}|{rec['pos']}"
             doc = nlp.tokenizer(rec["text"])
             by_key.setdefault(key, {})[tuple(t.norm_ for t in doc)] = doc
         for key, docs in sorted(by_key.items()):
             self._triggers.add(key, list(docs.values()))
-        for n, rec in enumerate(_read("modality.jsonl", modality_path)):
+        for n, rec in enumerate(read_jsonl("modality.jsonl", modality_path)):
             key = f"cue{n}"
             self._cue_info[key] = rec
             if rec["where"] != "prefix":

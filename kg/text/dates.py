@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from kg.lexicons import event_words
 from kg.text.normalize import normalize, normalize_with_offsets
 
 __all__ = ["DateMention", "find_dates", "document_date", "parse_anchor"]
@@ -522,6 +523,8 @@ def _windows(norm: str) -> list[tuple[int, int, set[str]]]:
     n = len(norm)
     for m in _WORD_OR_DIGITS.finditer(norm):
         w = m.group()
+        # a word is a trigger as it stands or after one clitic letter («بيناير»); inline, not a helper:
+        # this loop sees every word of every document
         if w[0].isdigit():
             cls = frozenset()
         elif w in trig:
@@ -664,10 +667,10 @@ _SHORT_DATELINE_WORDS = 4
 _SHORT_DATELINE_CHARS = 100
 
 
-def _short_dateline(line: str, mentions: list[DateMention], seen: int) -> str | None:
+def _short_dateline(line: str, nline: str, mentions: list[DateMention], seen: int) -> str | None:
     """A line among the first four that is a place, an agency and a day date, and nothing else: at most
     four other words, none of them a verb.  The Gregorian date wins over a Hijri one on the same line."""
-    if seen > 4 or len(line.strip()) > _SHORT_DATELINE_CHARS or any(w in normalize(line) for w in _PHRASE_WORDS + ("نشر",)):
+    if seen > 4 or len(line.strip()) > _SHORT_DATELINE_CHARS or any(w in nline for w in _PHRASE_WORDS + ("نشر",)):
         return None  # «نشر بتاريخ …» is a date phrase
     days = [d for d in mentions if d.precision == "day"]
     if not days:
@@ -676,9 +679,7 @@ def _short_dateline(line: str, mentions: list[DateMention], seen: int) -> str | 
     for d in sorted(mentions, key=lambda d: -d.start):
         rest = rest[: d.start] + " " + rest[d.end:]
     words = [w for w in re.findall(r"[\u0621-\u064a]+", normalize(_TIME.sub(" ", rest))) if len(w) > 1 and w != "الموافق"]
-    from kg.lexicons import clause_openers, event_words
-
-    if len(words) > _SHORT_DATELINE_WORDS or any(w in event_words() or w in clause_openers() for w in words):
+    if len(words) > _SHORT_DATELINE_WORDS or any(w in event_words() for w in words):  # clause openers included
         return None
     if not words:
         return None  # nothing but the date: a date-line, decided above
@@ -728,7 +729,7 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
             return first.value, "dateline"
         # a short dateline in another house style: «موسكو، 24 تشرين الثاني/نوفمبر 2025. /تاس/.»،
         # «الرياض 23 ربيع الآخر 1447 هـ الموافق 15 أكتوبر 2025 م واس»، «الرياض - سبأ : [03/ أغسطس/2025]»
-        short = _short_dateline(line, mentions, seen)
+        short = _short_dateline(line, nline, mentions, seen)
         if short:
             return short, "dateline"
         if best_phrase is None and first.precision == "day" and re.search(r"(?:بتاريخ|نشر في|تاريخ النشر)\W*$", pre):

@@ -82,7 +82,8 @@ def _lazy(name: str) -> property:
         return self.__dict__.get(name)
 
     def put(self, value):
-        self.__dict__["_pending"] = False if name == "_date" and value is not None else self.__dict__.get("_pending", False)
+        if self.__dict__.get("_pending"):
+            self._resolve_date()  # the other field keeps what the text says; this one takes ``value``
         self.__dict__[name] = value
 
     return property(get, put)
