@@ -57,7 +57,7 @@ def main(argv=None) -> int:
             assert isinstance(doc, Document), doc
             text = doc.text
             words += len(text.split())
-            normalize_with_offsets(text)
+            normalized = normalize_with_offsets(text)
             t2 = time.process_time()
             timings["normalize"] += t2 - t1
             split_sentences(text)
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
             nlp.tokenizer(text)
             t4 = time.process_time()
             timings["tokens"] += t4 - t3
-            find_dates(text, doc.date)
+            find_dates(text, doc.date, normalized=normalized)
             t = time.process_time()
             timings["dates"] += t - t4
         total = time.process_time() - t_all

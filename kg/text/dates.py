@@ -434,11 +434,16 @@ def _hijri(gd: dict, v: _Vocab):
 # ----------------------------------------------------------------------------- API
 
 
-def find_dates(text: str, anchor: str | _dt.date | None = None) -> list[DateMention]:
-    """All date expressions in ``text``, sorted by position, non-overlapping (longest wins)."""
+def find_dates(text: str, anchor: str | _dt.date | None = None, *,
+               normalized: tuple[str, list[int]] | None = None) -> list[DateMention]:
+    """All date expressions in ``text``, sorted by position, non-overlapping (longest wins).
+
+    ``normalized`` is ``normalize_with_offsets(text)`` when the caller already has it: the text
+    stage normalizes a document once for every stage that reads it.
+    """
     if not text:
         return []
-    norm, idx = normalize_with_offsets(text)
+    norm, idx = normalized if normalized is not None else normalize_with_offsets(text)
     yearless = re.match(r"^--(\d\d)(?:-(\d\d))?$", str(anchor)) if anchor is not None else None
     if yearless:
         return _yearless(text, norm, idx, int(yearless.group(1)), int(yearless.group(2)) if yearless.group(2) else None)

@@ -30,6 +30,9 @@ MAX_QUOTE = 250
 _TERMINAL = set(".!?؟؛…")
 _CLOSERS = set("»”\"')]}’›")
 _OPEN_CLOSE = {"«": "»", "“": "”", "‹": "›", "(": ")"}
+# the characters a sentence scan stops at: regex searches skip the plain text between them in C
+_TERMINAL_RE = re.compile("[" + re.escape("".join(sorted(_TERMINAL))) + "]")
+_OPENER = re.compile('[«“‹("]')
 _ABBREV = {
     # Arabic abbreviations written with a dot (matched on the word before the dot)
     "ص", "ج", "م", "د", "أ", "ا", "ق", "هـ", "ه", "ت", "ب", "س", "ط", "ع", "ف", "ك", "ل", "ن", "و", "ي", "ح",
@@ -162,19 +165,17 @@ def _runs(text: str):
 def _quote_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Short quotations (open, close) inside text[s:e], outer level only."""
     spans = []
-    i = s
-    while i < e:
+    search = _OPENER.search
+    m = search(text, s, e)
+    while m is not None:
+        i = m.start()
         c = text[i]
-        close = _OPEN_CLOSE.get(c)
-        if close is None and c == '"':
-            close = '"'
-        if close is not None:
-            j = text.find(close, i + 1, min(e, i + 1 + MAX_QUOTE))
-            if j >= 0:
-                spans.append((i, j))
-                i = j + 1
-                continue
-        i += 1
+        j = text.find(_OPEN_CLOSE.get(c, c), i + 1, min(e, i + 1 + MAX_QUOTE))
+        if j >= 0:
+            spans.append((i, j))
+            m = search(text, j + 1, e)
+        else:
+            m = search(text, i + 1, e)
     return spans
 
 
@@ -207,52 +208,54 @@ def _split_run(text: str, s: int, e: int, out: list) -> None:
     qi = 0
     start = s
     i = s
+    search = _TERMINAL_RE.search
     while i < e:
+        m = search(text, i, e)
+        if m is None:
+            break
+        i = m.start()
         c = text[i]
         while qi < len(quotes) and quotes[qi][1] < i:
             qi += 1
-        if c in _TERMINAL:
-            # inside a short quotation: no split (unless at its very end, handled by closer)
-            if qi < len(quotes) and quotes[qi][0] < i < quotes[qi][1]:
+        # inside a short quotation: no split (unless at its very end, handled by closer)
+        if qi < len(quotes) and quotes[qi][0] < i < quotes[qi][1]:
+            i += 1
+            continue
+        if c == ".":
+            prev = text[i - 1] if i > s else ""
+            nxt = text[i + 1] if i + 1 < e else ""
+            if prev.isdigit() and nxt.isdigit():
                 i += 1
                 continue
-            if c == ".":
-                prev = text[i - 1] if i > s else ""
-                nxt = text[i + 1] if i + 1 < e else ""
-                if prev.isdigit() and nxt.isdigit():
+            w = _word_before(text, i, s)
+            core = w.lstrip("(«“\"'")
+            if core:
+                if core in _ABBREV and core not in _WEAK_ABBREV:
                     i += 1
                     continue
-                w = _word_before(text, i, s)
-                core = w.lstrip("(«“\"'")
-                if core:
-                    if core in _ABBREV and core not in _WEAK_ABBREV:
-                        i += 1
-                        continue
-                    if core in _WEAK_ABBREV and nxt and not nxt.isspace():
-                        i += 1
-                        continue
-                    letters = core.split(".")[-1]
-                    if len(letters) == 1 and letters.isalpha():
-                        i += 1
-                        continue
-                    if core.isdigit() and len(core) <= 2 and _at_line_start(text, i - len(w), s):
-                        i += 1
-                        continue
-                if nxt and not nxt.isspace() and nxt not in _CLOSERS and nxt != "." and not nxt.isalpha():
-                    pass
-                elif nxt and nxt.isalpha() and nxt.isascii():
-                    # "example.com", "U.S": no space after the dot
+                if core in _WEAK_ABBREV and nxt and not nxt.isspace():
                     i += 1
                     continue
-            # consume a run of terminal punctuation and closers
-            j = i + 1
-            while j < e and (text[j] in _TERMINAL or text[j] in _CLOSERS):
-                j += 1
-            _emit(text, start, j, out)
-            start = j
-            i = j
-            continue
-        i += 1
+                letters = core.split(".")[-1]
+                if len(letters) == 1 and letters.isalpha():
+                    i += 1
+                    continue
+                if core.isdigit() and len(core) <= 2 and _at_line_start(text, i - len(w), s):
+                    i += 1
+                    continue
+            if nxt and not nxt.isspace() and nxt not in _CLOSERS and nxt != "." and not nxt.isalpha():
+                pass
+            elif nxt and nxt.isalpha() and nxt.isascii():
+                # "example.com", "U.S": no space after the dot
+                i += 1
+                continue
+        # consume a run of terminal punctuation and closers
+        j = i + 1
+        while j < e and (text[j] in _TERMINAL or text[j] in _CLOSERS):
+            j += 1
+        _emit(text, start, j, out)
+        start = j
+        i = j
     _emit(text, start, e, out)
 
 

@@ -61,16 +61,26 @@ class ArabicTokenizer:
         register_token_extensions()
         self.vocab = vocab
         self.lexicon = lexicon if lexicon is not None else Lexicon.default()
-        self._cache: dict[str, list[tuple[str, str, str]]] = {}
+        self._cache: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[int, str], ...]]] = {}
         self._cache_size = cache_size
 
-    def _segments(self, word: str) -> list[tuple[str, str, str]]:
+    def _segments(self, word: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[int, str], ...]]:
+        """The pieces of one surface word, memoised: their texts, the string ids of their norms (in
+        this tokenizer's vocab), and ``(offset in the word, kind)`` of the clitic pieces."""
         res = self._cache.get(word)
         if res is None:
             if _ARABIC.search(word):
-                res = [(s.text, s.norm, s.kind) for s in segment_word(word, self.lexicon)]
+                pieces = [(s.text, s.norm, s.kind) for s in segment_word(word, self.lexicon)]
             else:
-                res = [(word, normalize(word), "stem")]
+                pieces = [(word, normalize(word), "stem")]
+            add = self.vocab.strings.add
+            clitics = []
+            off = 0
+            for t, _, k in pieces:
+                if k != "stem":
+                    clitics.append((off, k))
+                off += len(t)
+            res = (tuple(t for t, _, _ in pieces), tuple(add(n) for _, n, _ in pieces), tuple(clitics))
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
             self._cache[word] = res
@@ -79,54 +89,55 @@ class ArabicTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        norms: list[str] = []
-        kinds: list[str] = []
+        norms: list[int] = []
+        clitics: list[tuple[int, str]] = []  # (char offset, kind) of the clitic pieces
+        add = self.vocab.strings.add
+        segments = self._segments
         pos = 0
         for m in _TOKEN.finditer(text):
-            s, e = m.start(), m.end()
+            s = m.start()
             if s > pos:
-                self._whitespace(text[pos:s], words, spaces, norms, kinds)
+                if s == pos + 1 and text[pos] == " " and words:
+                    spaces[-1] = True  # the common case: one space after a token
+                else:
+                    self._whitespace(text[pos:s], words, spaces, norms)
             if m.lastgroup == "w":
-                for t, n, k in self._segments(m.group()):
-                    words.append(t)
+                texts, ids, cl = segments(m.group())
+                words.extend(texts)
+                norms.extend(ids)
+                if len(texts) == 1:
                     spaces.append(False)
-                    norms.append(n)
-                    kinds.append(k)
+                else:
+                    spaces.extend([False] * len(texts))
+                    for off, kind in cl:
+                        clitics.append((s + off, kind))
             else:
                 tok = m.group()
                 words.append(tok)
                 spaces.append(False)
-                norms.append(normalize(tok))
-                kinds.append("stem")
-            pos = e
+                norms.append(add(normalize(tok)))
+            pos = m.end()
         if pos < len(text):
-            self._whitespace(text[pos:], words, spaces, norms, kinds)
+            self._whitespace(text[pos:], words, spaces, norms)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         if not words:
             return doc
-        add = self.vocab.strings.add
-        arr = numpy.array([add(n) for n in norms], dtype="uint64").reshape(-1, 1)
-        doc.from_array([NORM], arr)
+        doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
         # Token._.clitic: write the extension's storage directly (keyed by char offset, as
         # spaCy's Underscore does) instead of creating a Token object per clitic
         ud = doc.user_data
-        off = 0
-        for w, sp, k in zip(words, spaces, kinds):
-            if k != "stem":
-                ud[("._.", "clitic", off, None)] = k
-            off += len(w) + sp
+        for off, kind in clitics:
+            ud[("._.", "clitic", off, None)] = kind
         return doc
 
-    @staticmethod
-    def _whitespace(ws: str, words, spaces, norms, kinds) -> None:
+    def _whitespace(self, ws: str, words: list[str], spaces: list[bool], norms: list[int]) -> None:
         if words and not spaces[-1] and ws[0] == " ":
             spaces[-1] = True
             ws = ws[1:]
         if ws:
             words.append(ws)
             spaces.append(False)
-            norms.append(ws)
-            kinds.append("stem")
+            norms.append(self.vocab.strings.add(ws))
 
     def pipe(self, texts, batch_size: int = 1000):
         for t in texts:
