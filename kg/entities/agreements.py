@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from kg.entities.gazetteer import kb_spans
 from kg.entities.linker import display_text, mint_id
 from kg.entities.model import Mention
 from kg.lexicons import event_verbs
@@ -43,7 +44,7 @@ def _opens_field(doc: Doc, k: int) -> bool:
         return True
     if tok.is_punct or tok.like_num or getattr(tok._, "clitic", "") or tok.norm_ in _CONTEXT_NOUNS or tok.norm_ in _STOP_WORDS:
         return False
-    for span in doc.spans.get("kb", []):
+    for span in kb_spans(doc):
         if span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short"):
             return False  # a named place, state or person
     return True
@@ -54,7 +55,7 @@ def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
     only when the relation stage asks (``strong_only=False`` through :func:`agreement_at`)."""
     out: list[Mention] = []
     covered = -1
-    for span in doc.spans.get("kb", []):  # sorted by start, longest first
+    for span in kb_spans(doc):  # sorted by start, longest first
         if span.label_ != "agreement_head" or span.start < covered:
             continue
         covered = span.end

@@ -18,6 +18,16 @@ from spacy.tokens import Doc, Span
 from kg.entities.kb import KnowledgeBase
 
 SPAN_KEY = "kb"
+_LIST_KEY = "kg_kb_spans"
+
+
+def kb_spans(doc: Doc) -> list[Span]:
+    """The gazetteer's matches as a list, made once per doc: iterating ``doc.spans["kb"]`` builds a
+    new ``Span`` per match every time, and the linker and the relation stage read it many times."""
+    spans = doc.user_data.get(_LIST_KEY)
+    if spans is None:
+        spans = doc.user_data[_LIST_KEY] = list(doc.spans.get(SPAN_KEY, []))
+    return spans
 
 
 def load_references(path: str | Path | None = None) -> list[dict]:
@@ -60,4 +70,5 @@ class Gazetteer:
             spans.append(Span(doc, start, end, label=kind, kb_id=target))
         spans.sort(key=lambda s: (s.start, -len(s), s.label_, s.kb_id_))
         doc.spans[SPAN_KEY] = spans
+        doc.user_data[_LIST_KEY] = spans
         return doc

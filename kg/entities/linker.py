@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.entities.dateline import dateline_state
+from kg.entities.gazetteer import kb_spans
 from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
 from kg.entities.translit import similar_names
@@ -70,7 +71,7 @@ class EntityLinker:
                 if m:
                     mentions.append(m)
             elif kind == "org":
-                known = [s for s in doc.spans.get("kb", []) if s.label_ in ("label", "alias") and s.start >= span.start and s.end <= span.end
+                known = [s for s in kb_spans(doc) if s.label_ in ("label", "alias") and s.start >= span.start and s.end <= span.end
                          and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("ORG", "PARTY")]
                 eid = known[0].kb_id_ if known else mint_id("ORG", display_text(span))
                 mentions.append(Mention(span.start_char, span.end_char, display_text(span), [eid], "ORG", "org-pattern", 0.75))
@@ -131,7 +132,7 @@ class EntityLinker:
     # -------------------------------------------------------------- selection
     def _select(self, doc: Doc) -> list[Span]:
         """Non-overlapping spans: longest first, then by kind rank; NER fills the gaps."""
-        cands: list[Span] = list(doc.spans.get("kb", [])) + self._org_spans(doc) + self._facility_spans(doc) + self._titled_names(doc)
+        cands: list[Span] = kb_spans(doc) + self._org_spans(doc) + self._facility_spans(doc) + self._titled_names(doc)
         if self.use_ner:
             for s in list(doc.spans.get("ner", [])):
                 start = s.start
@@ -229,7 +230,7 @@ class EntityLinker:
         if not groups:
             return {}
         states_at: dict[str, set[tuple[int, int]]] = {}
-        for c in doc.spans.get("kb", []):
+        for c in kb_spans(doc):
             if (c.start, c.end) in groups:
                 continue  # another «عمان» is no evidence for either reading
             if c.label_ in ("label", "alias", "nisba") and c.kb_id_ in self.kb:
@@ -252,13 +253,13 @@ class EntityLinker:
         honorific are a person's name, even when the NER model and the KB miss it."""
         if self.lexicon is None:
             return []
-        kb_spans = list(doc.spans.get("kb", []))
+        matches = kb_spans(doc)
         covered = set()
-        for sp in kb_spans:
+        for sp in matches:
             if sp.label_ not in ("honorific", "role", "place_preposition", "nisba"):
                 covered.update(range(sp.start, sp.end))
-        starts = {sp.end for sp in kb_spans if sp.label_ in ("honorific", "role", "nisba", "org")} | {sp.end for sp in self._org_spans(doc)}
-        for sp in kb_spans:  # «وزيرة الثقافة X Y»: a role, one complement word, then the name
+        starts = {sp.end for sp in matches if sp.label_ in ("honorific", "role", "nisba", "org")} | {sp.end for sp in self._org_spans(doc)}
+        for sp in matches:  # «وزيرة الثقافة X Y»: a role, one complement word, then the name
             if sp.label_ == "role":
                 k = sp.end
                 while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
@@ -316,10 +317,10 @@ class EntityLinker:
         An organization head noun (references lexicon) followed within three words by the name
         or nisba of a state is one ORG entity ending with that state.
         """
-        kb_spans = list(doc.spans.get("kb", []))
-        states = [s for s in kb_spans if (s.label_ == "nisba") or (s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type == "STATE")]
+        matches = kb_spans(doc)
+        states = [s for s in matches if (s.label_ == "nisba") or (s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type == "STATE")]
         out: list[Span] = []
-        for head in kb_spans:
+        for head in matches:
             if head.label_ != "org_head":
                 continue
             for st in states:
@@ -329,20 +330,20 @@ class EntityLinker:
                 if len([t for t in between if getattr(t._, "clitic", "") == ""]) > 3 or any(t.is_punct for t in between):
                     break
                 if any(k.label_ in ("label", "alias") and head.end <= k.start < st.start and k.kb_id_ in self.kb
-                       and self.kb[k.kb_id_].type in ("PARTY", "ORG") for k in kb_spans):
+                       and self.kb[k.kb_id_].type in ("PARTY", "ORG") for k in matches):
                     break  # «اللجنة المركزية للحزب الشيوعي الصيني»: the party is the named body
                 start = _with_article(doc, head.start)
-                if not self._generic_office(kb_spans, start, head.start):
+                if not self._generic_office(matches, start, head.start):
                     out.append(Span(doc, start, st.end, label="org", kb_id="ORG"))
                 break
         return out
 
     @staticmethod
-    def _generic_office(kb_spans: list[Span], start: int, head: int) -> bool:
+    def _generic_office(matches: list[Span], start: int, head: int) -> bool:
         """«رئيس مجلس الوزراء العراقي»: the cabinet inside a head-of-government title is the office, not
         a body the story names (the seeds' convention for generic office titles)."""
-        generic = any(s.label_ == "generic_office" and s.start in (start, head) for s in kb_spans)
-        return generic and any(s.label_ == "role" and s.end == start for s in kb_spans)
+        generic = any(s.label_ == "generic_office" and s.start in (start, head) for s in matches)
+        return generic and any(s.label_ == "role" and s.end == start for s in matches)
 
     def _facility_spans(self, doc: Doc) -> list[Span]:
         """Named buildings and sites: «قصر بعبدا»، «مطار رفيق الحريري الدولي»، «القصر الملكي».
@@ -351,19 +352,19 @@ class EntityLinker:
         («بأبوظبي»), punctuation, a number, a time or function word, or a known place or state — «مطار
         دمشق» stays the city Damascus, so a visit to it still reaches its state.
         """
-        kb_spans = list(doc.spans.get("kb", []))
-        places = {t for s in kb_spans if (s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("PLACE", "STATE"))
+        matches = kb_spans(doc)
+        places = {t for s in matches if (s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("PLACE", "STATE"))
                   or s.label_ in ("role", "honorific", "counterpart", "plural", "nisba_person") for t in range(s.start, s.end)}
         # a head word that is the surname of a person the document names is that person
-        surnames = {normalize(doc[sp.end - 1].text) for sp in list(doc.spans.get("ner", [])) + kb_spans
+        surnames = {normalize(doc[sp.end - 1].text) for sp in list(doc.spans.get("ner", [])) + matches
                     if sp.end - sp.start >= 2 and (sp.label_ == "ner" and sp.kb_id_ == "PERS" or
                                                    sp.label_ in ("label", "alias") and sp.kb_id_ in self.kb and self.kb[sp.kb_id_].type == "PERSON")}
-        surname_at = {sp.start for sp in kb_spans if sp.label_ == "facility_head" and normalize(sp.text) in surnames}
+        surname_at = {sp.start for sp in matches if sp.label_ == "facility_head" and normalize(sp.text) in surnames}
         # a royal or presidential title right after the head is part of a facility's name
-        royal = {sp.start: sp.end for sp in kb_spans if sp.label_ in ("role", "honorific")
+        royal = {sp.start: sp.end for sp in matches if sp.label_ in ("role", "honorific")
                  and normalize(doc[sp.start:sp.end].text).removeprefix("ال") in _ROYAL_TITLES}
         out: list[Span] = []
-        for head in kb_spans:
+        for head in matches:
             if head.label_ != "facility_head":
                 continue
             end, words = head.end, 0
@@ -424,7 +425,7 @@ class EntityLinker:
         nxt = doc[span.end] if span.end < len(doc) else None
         if (nxt is not None and self.lexicon is not None and span.end_char == nxt.idx - 1 and self._name_like(nxt)
                 and nxt.norm_ not in event_words() and (nxt.whitespace_ or nxt.i + 1 == len(doc)) and ids and all(self.kb[e].type == "PERSON" for e in ids)
-                and not any(sp.start == span.end for sp in doc.spans.get("kb", []) if sp.label_ != "ner")):
+                and not any(sp.start == span.end for sp in kb_spans(doc) if sp.label_ != "ner")):
             return None  # «وانغ جيان غو»: the first word of another name, not Wang Yi
         in_doc = [e for e in ids if e in named]
         if in_doc:
@@ -600,7 +601,7 @@ class EntityLinker:
 
     def _host_state(self, doc: Doc) -> str | None:
         if "kg_host" not in doc.user_data:
-            places = [(s.start_char, s.end_char, s.kb_id_) for s in doc.spans.get("kb", [])
+            places = [(s.start_char, s.end_char, s.kb_id_) for s in kb_spans(doc)
                       if s.label_ in ("label", "alias") and s.kb_id_ in self.kb and self.kb[s.kb_id_].type in ("STATE", "PLACE")]
             dates = [d.start for d in doc.user_data.get("kg_dates", [])]
             doc.user_data["kg_host"] = dateline_state(doc_text(doc), places, dates, self.kb)
@@ -668,7 +669,7 @@ class EntityLinker:
             if state and state != host:
                 counts[eid] = counts.get(eid, 0) + 1
         # «الوزير الضيف»: the guest holds the title said before it
-        title = next((sp.kb_id_ for sp in doc.spans.get("kb", []) if sp.label_ == "role" and sp.end == span.start), None)
+        title = next((sp.kb_id_ for sp in kb_spans(doc) if sp.label_ == "role" and sp.end == span.start), None)
         if title:
             holding = {e: n for e, n in counts.items() if e in self.kb and any(_role_fits(title, p.get("role")) for p in self.kb[e].positions)}
             counts = holding or counts
@@ -765,7 +766,7 @@ def _with_article(doc: Doc, start: int) -> int:
 
 
 def _has_kb_inside(ner: Span, doc: Doc) -> bool:
-    for s in doc.spans.get("kb", []):
+    for s in kb_spans(doc):
         if s.label_ in ("label", "alias", "abbrev") and s.start >= ner.start and s.end <= ner.end:
             return True
     return False

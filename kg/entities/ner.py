@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -268,29 +268,37 @@ def _clitic(token: Token) -> str:
     return ""
 
 
+def _token_columns(doc: Doc) -> tuple[list[str], list[int]]:
+    """Token texts and trailing-whitespace flags, read from the doc's arrays: a Python ``Token`` per
+    token (``for tok in doc``) costs more than the tagging of the word."""
+    strings = doc.vocab.strings
+    orth, spacy_ws = doc.to_array([ORTH, SPACY]).T.tolist() if len(doc) else ([], [])
+    return [strings[o] for o in orth], spacy_ws
+
+
 def doc_words(doc: Doc) -> list[tuple[str, int, int]]:
     """ANERcorp-like words of a doc: ``(text, first_token, end_token_exclusive)``.
 
     Consecutive non-punctuation tokens with no whitespace between them form one word;
     punctuation tokens stay words of their own; whitespace-only tokens are skipped.
     """
+    texts, ws = _token_columns(doc)
     words: list[tuple[str, int, int]] = []
     cur_start = None
-    for tok in doc:
-        if tok.is_space or not tok.text.strip():
+    for i, text in enumerate(texts):
+        if not text.strip():
             cur_start = None
             continue
-        punct = _is_punct_token(tok.text)
-        if punct:
-            words.append((tok.text, tok.i, tok.i + 1))
+        if _is_punct_token(text):
+            words.append((text, i, i + 1))
             cur_start = None
-        elif cur_start is not None and not doc[tok.i - 1].whitespace_:
-            text, s, _ = words[-1]
-            words[-1] = (text + tok.text, s, tok.i + 1)
+        elif cur_start is not None and not ws[i - 1]:
+            w, s, _ = words[-1]
+            words[-1] = (w + text, s, i + 1)
         else:
-            words.append((tok.text, tok.i, tok.i + 1))
-            cur_start = tok.i
-        if tok.whitespace_:
+            words.append((text, i, i + 1))
+            cur_start = i
+        if ws[i]:
             cur_start = None
     return words
 
@@ -300,17 +308,20 @@ _SENT_END = {".", "!", "?", "؟", "…"}
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """Sentence token ranges: the doc's own, or else cut after sentence-final punctuation tokens."""
-    if len(doc) and doc.has_annotation("SENT_START"):
+    n = len(doc)
+    if n and doc.has_annotation("SENT_START"):
         # one C-level read of the sentence starts: ``doc.sents`` walks every token in Python
         starts = [i for i, v in enumerate(doc.to_array([SENT_START]).ravel().tolist()) if v == 1 or i == 0]
-        return list(zip(starts, starts[1:] + [len(doc)]))
+        return list(zip(starts, starts[1:] + [n]))
+    ends = {doc.vocab.strings.add(t) for t in _SENT_END}
+    orth = doc.to_array([ORTH]).ravel().tolist() if n else []
     out, start = [], 0
-    for tok in doc:
-        if tok.text in _SENT_END and (tok.i + 1 == len(doc) or doc[tok.i + 1].text not in _SENT_END):
-            out.append((start, tok.i + 1))
-            start = tok.i + 1
-    if start < len(doc):
-        out.append((start, len(doc)))
+    for i, o in enumerate(orth):
+        if o in ends and (i + 1 == n or orth[i + 1] not in ends):
+            out.append((start, i + 1))
+            start = i + 1
+    if start < n:
+        out.append((start, n))
     return out
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kg.errors import DataFileError
+
 # ---------------------------------------------------------------------------- normalisation
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # + tatweel
@@ -153,6 +155,10 @@ class Lexicon:
     bucket, e.g. ``"LOC:9"`` (class, share of entity use in tenths).
     ``freq``: word hash -> frequency of the normalised word (training text + gazetteer words),
     used by :func:`segment` to decide whether a leading letter is a proclitic.
+
+    The phrase tables also hold each phrase's proper word prefixes (empty letters), which
+    :func:`_gaz_tags` relies on; a lexicon file written before they existed (no ``"prefixes"``
+    mark) is refused with a message to retrain rather than silently missing multi-word names.
     """
 
     gaz: dict[str, str] = field(default_factory=dict)
@@ -177,10 +183,13 @@ class Lexicon:
             "lex": dict(sorted(self.lex.items())),
             "freq": dict(sorted(self.freq.items())),
             "gaz_max": self.gaz_max,
+            "prefixes": True,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> "Lexicon":
+        if (data.get("gaz") or data.get("lex")) and not data.get("prefixes"):
+            raise ValueError("NER lexicon without phrase prefixes (written by an older trainer)")
         return cls(
             gaz=dict(data.get("gaz", {})),
             lex=dict(data.get("lex", {})),
@@ -193,7 +202,10 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: str | Path) -> "Lexicon":
-        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+        try:
+            return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+        except ValueError as exc:  # JSONDecodeError is a ValueError too
+            raise DataFileError(f"NER lexicon unusable: {path} ({exc}); retrain with `python pipelines/train_ner.py`") from exc
 
 
 GAZ_CLASSES = {"Pers": "P", "Loc": "L", "Org": "O"}
@@ -220,6 +232,14 @@ def _add_phrase(out: dict[str, set[str]], phrase: str, letter: str) -> None:
     if not toks or len(toks) > MAX_PHRASE or any(len(t) < 2 for t in toks) or not _ARABIC.search(toks[0]):
         return
     out.setdefault(gaz_key(toks), set()).add(letter)
+    _add_prefixes(out, toks)
+
+
+def _add_prefixes(out: dict[str, set[str]], toks: list[str], prefix: str = "") -> None:
+    """Mark every proper word prefix of a phrase (empty class set unless it is a phrase itself), so
+    that a look-up can stop extending a phrase as soon as no entry starts with it."""
+    for k in range(1, len(toks)):
+        out.setdefault(gaz_key(toks[:k], prefix), set())
 
 
 def read_gazetteers(gaz_dir: str | Path, kb_dir: str | Path | None = None,
@@ -325,6 +345,7 @@ def build_label_lexicon(sentences, *, min_count: int = 2, freq: dict[str, int] |
                 toks = [normalize(w) for w in words[a:b]]
                 toks[0] = segment(toks[0], freq)[1]
                 phrases.setdefault(gaz_key(toks, "p:"), set()).add(typ[0])
+                _add_prefixes(phrases, toks, "p:")
     out = {k: "".join(sorted(v)) for k, v in phrases.items()}
     for key, c in counts.items():
         n = sum(c.values())
@@ -387,31 +408,40 @@ def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int, pr
     """BIO gazetteer tags per word from the longest phrase match starting at each word.
 
     Same keys as :func:`gaz_key` (every token without its article), built incrementally from the
-    words' stripped forms instead of re-stripping and re-joining each candidate phrase.
+    words' stripped forms.  The table holds every proper prefix of its phrases (with no classes, see
+    :func:`_add_prefixes`), so a phrase is extended word by word only while some entry starts with
+    it: most words cost one look-up per first form instead of one per phrase length.
     """
     out: list[list[str]] = [[] for _ in infos]
     n = len(infos)
     stripped = [info["n_st"] for info in infos]
+    get = gaz.get
     for i in range(n):
         longest = min(max_len, n - i)
         if longest < min_len:
             continue
-        tails = [""] * (longest + 1)  # tails[L]: " " + the stripped words i+1 … i+L-1
-        for L in range(2, longest + 1):
-            tails[L] = tails[L - 1] + " " + stripped[i + L - 1]
-        firsts = (infos[i]["rest_st"], infos[i]["n_st"])
-        if firsts[0] == firsts[1]:
-            firsts = firsts[:1]
-        for L in range(longest, min_len - 1, -1):
-            hit: set[str] = set()
-            for f in firsts:
-                hit.update(gaz.get(hkey(prefix + f + tails[L]), ""))
-            if hit:
-                for cls in sorted(hit):
-                    out[i].append(f"B-{cls}" if L > 1 else f"U-{cls}")
-                    for j in range(i + 1, i + L):
-                        out[j].append(f"I-{cls}")
-                break
+        info = infos[i]
+        firsts = (info["rest_st"], info["n_st"]) if info["rest_st"] != info["n_st"] else (info["rest_st"],)
+        best = 0
+        hit: set[str] = set()
+        for f in firsts:
+            key = prefix + f
+            for L in range(1, longest + 1):
+                if L > 1:
+                    key += " " + stripped[i + L - 1]
+                classes = get(hkey(key))
+                if classes is None:
+                    break
+                if classes and L >= min_len:
+                    if L > best:
+                        best, hit = L, set(classes)
+                    elif L == best:
+                        hit.update(classes)
+        if hit:
+            for cls in sorted(hit):
+                out[i].append(f"B-{cls}" if best > 1 else f"U-{cls}")
+                for j in range(i + 1, i + best):
+                    out[j].append(f"I-{cls}")
     return out
 
 

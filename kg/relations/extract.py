@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from kg.entities.dateline import dateline_place, dateline_state
+from kg.entities.gazetteer import kb_spans
 from kg.entities.model import Mention
 from kg.relations.lexicon import Cue, Trigger, TriggerLexicon
 from kg.relations.model import Event, Evidence
@@ -485,7 +486,7 @@ class RelationExtractor:
         kb = doc.user_data.get("kg_kb")
         home_at = None
         if home:
-            for span in doc.spans.get("kb", []):
+            for span in kb_spans(doc):
                 if span.label_ == "home_state" and span.start >= trig.end and _uncovered_words(doc, trig.end, span.start) <= 3:
                     home_at = span.start
                     break
@@ -693,7 +694,7 @@ _GREETINGS = {_N(w) for w in ("تحيات", "تحية", "تحياته", "تها�
 def _greeting_sender(doc: Doc, units: list[_Unit]) -> list[_Unit]:
     """The person a greeting noun governs as its genitive («تحيات الرئيس شي جين بينغ»): the sender."""
     out = []
-    titled = {t for sp in doc.spans.get("kb", []) if sp.label_ in ("honorific", "role") for t in range(sp.start, sp.end)}
+    titled = {t for sp in kb_spans(doc) if sp.label_ in ("honorific", "role") for t in range(sp.start, sp.end)}
     for u in units:
         if u.mention.type != "PERSON" or u.gov is not None:
             continue
@@ -821,7 +822,7 @@ def _possessive(doc: Doc, trig: Trigger) -> bool:
 def _uncovered_words(doc: Doc, a: int, b: int) -> int:
     """Content words between token ``a`` and ``b`` that no gazetteer span (title, name) covers."""
     covered = set()
-    for span in doc.spans.get("kb", []):
+    for span in kb_spans(doc):
         if span.end > a and span.start < b:
             covered.update(range(span.start, span.end))
     return sum(1 for k in range(a, min(b, len(doc)))

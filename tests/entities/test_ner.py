@@ -18,7 +18,15 @@ from kg.entities.ner import (
     repair_iob2,
     score_chunks,
 )
-from kg.entities.ner_features import Lexicon, normalize, sent_features, stem, strip_proclitics
+from kg.entities.ner_features import (
+    Lexicon,
+    _add_prefixes,
+    gaz_key,
+    normalize,
+    sent_features,
+    stem,
+    strip_proclitics,
+)
 from kg.errors import DataFileError
 
 HAS_MODEL = (default_model_dir() / ner_mod.MODEL_FILE).is_file()
@@ -87,6 +95,37 @@ def test_features_deterministic():
     assert a == b and len(a) == len(words)
     assert all(isinstance(f, str) for fs in a for f in fs)
     assert "pre=و" in a[0] and "-1:BOS" in a[0] and "punct" in a[-1]
+
+
+def _phrase_table(phrases: dict[str, str], prefix: str = "") -> dict[str, str]:
+    table: dict[str, set[str]] = {}
+    for phrase, letter in phrases.items():
+        toks = [normalize(w) for w in phrase.split()]
+        table.setdefault(gaz_key(toks, prefix), set()).add(letter)
+        _add_prefixes(table, toks, prefix)
+    return {k: "".join(sorted(v)) for k, v in table.items()}
+
+
+def test_gazetteer_longest_phrase_wins_through_prefix_entries():
+    """A phrase is extended while some entry starts with it: the longest match from each word wins
+    (matches from different words may overlap), and prefixes present only as empty entries produce
+    no tag of their own."""
+    gaz = _phrase_table({"الولايات المتحدة الامريكية": "L", "المتحدة": "O", "بوتين": "P"})
+    assert gaz[gaz_key(["الولايات"])] == ""  # a prefix only
+    lex = Lexicon(gaz=gaz, gaz_max=5)
+    feats = sent_features("زار بوتين الولايات المتحدة الأمريكية ثم المتحدة .".split(), lex)
+    tags = [[f for f in fs if f.startswith("gaz=")] for fs in feats]
+    assert tags == [[], ["gaz=U-P"], ["gaz=B-L"], ["gaz=I-L", "gaz=U-O"], ["gaz=I-L"], [], ["gaz=U-O"], []]
+
+
+def test_lexicon_without_prefix_entries_is_refused(tmp_path):
+    old = tmp_path / "lexicon.json"
+    old.write_text('{"gaz": {"00aa": "L"}, "lex": {}, "freq": {}, "gaz_max": 5}', encoding="utf-8")
+    with pytest.raises(DataFileError, match="retrain"):
+        Lexicon.load(old)
+    saved = tmp_path / "saved.json"
+    Lexicon(gaz={"00aa": "L"}, gaz_max=5).save(saved)
+    assert Lexicon.load(saved).gaz == {"00aa": "L"}
 
 
 def test_features_same_across_hash_seeds():
