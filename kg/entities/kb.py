@@ -53,6 +53,7 @@ class KnowledgeBase:
         self._by_key: dict[str, list[str]] = defaultdict(list)  # first-token skeleton → person ids
         self._state_prefixes: dict[str, list[str]] | None = None  # first words of state names → ids (lazy)
         self._by_ends: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] | None = None  # (first, last) word → names (lazy)
+        self._fuzzy: dict[str, tuple[str, ...]] = {}  # name → fuzzy_people answer (the KB does not change)
         for ent in self.entities.values():
             for alias in self._aliases_of(ent):
                 self._by_norm[normalize(alias.text)].append(alias)
@@ -114,7 +115,18 @@ class KnowledgeBase:
         return list(self._by_norm.get(normalize(name), ()))
 
     def fuzzy_people(self, name: str) -> list[str]:
-        """People whose name is a transliteration variant of ``name`` (كيم يونج أون → Kim Jong Un)."""
+        """People whose name is a transliteration variant of ``name`` (كيم يونج أون → Kim Jong Un).
+
+        Memoised per name: a corpus names the same unknown people in document after document, and each
+        answer compares the name with every KB person who shares its first sound."""
+        found = self._fuzzy.get(name)
+        if found is None:
+            if len(self._fuzzy) > 100_000:
+                self._fuzzy.clear()
+            found = self._fuzzy[name] = tuple(self._fuzzy_people(name))
+        return list(found)
+
+    def _fuzzy_people(self, name: str) -> list[str]:
         key = name_key(name)
         if len(key) < 2:
             return []

@@ -477,14 +477,39 @@ def _static_features(w: str, info: dict) -> tuple[str, ...]:
     return out
 
 
+def _context_features(info: dict, d: int) -> tuple[str, ...]:
+    """The features a word gives its neighbour at offset ``d`` that depend on the word alone (kept
+    with its cached info: the same strings are built for every occurrence otherwise)."""
+    key = "ctx" + str(d)
+    cached = info.get(key)
+    if cached is None:
+        f = [f"{d}:n=" + info["n"], f"{d}:st=" + info["st"]]
+        if abs(d) == 1:
+            f += [f"{d}:pre=" + info["pre"], f"{d}:s2=" + info["st"][-2:]]
+        cached = info[key] = tuple(f)
+    return cached
+
+
+def _word_lookups(info: dict, lexicon: Lexicon) -> tuple[str, str]:
+    """Trigger class and label-lexicon entry of a word (cached with its info, which is per lexicon)."""
+    cached = info.get("lookups")
+    if cached is None:
+        trig = TRIGGERS.get(info["rest"], "") or TRIGGERS.get(info["n"], "")
+        lex = lexicon.lex.get(hkey("n:" + info["n"])) or lexicon.lex.get(hkey("r:" + info["rest"]), "")
+        cached = info["lookups"] = (trig, lex)
+    return cached
+
+
 def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list[str]]:
     """Features for each word of one sentence. Deterministic, order-stable."""
     lexicon = lexicon or Lexicon()
     infos = [lexicon.word_info(w) for w in words]
     gaz = _gaz_tags(infos, lexicon.gaz, lexicon.gaz_max) if lexicon.gaz else [[] for _ in words]
     phr = _gaz_tags(infos, lexicon.lex, MAX_PHRASE, "p:", 2) if lexicon.lex else [[] for _ in words]
-    trig = [TRIGGERS.get(info["rest"], "") or TRIGGERS.get(info["n"], "") for info in infos]
-    lex = [lexicon.lex.get(hkey("n:" + info["n"])) or lexicon.lex.get(hkey("r:" + info["rest"]), "") for info in infos]
+    lookups = [_word_lookups(info, lexicon) for info in infos]
+    trig = [t for t, _ in lookups]
+    lex = [x for _, x in lookups]
+    punct = [is_punct(w) for w in words]
 
     local: list[list[str]] = []
     for i, (w, info) in enumerate(zip(words, infos)):
@@ -508,19 +533,15 @@ def sent_features(words: list[str], lexicon: Lexicon | None = None) -> list[list
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < N:
-                inf = infos[j]
-                f.append(f"{d}:n=" + inf["n"])
-                f.append(f"{d}:st=" + inf["st"])
-                if abs(d) == 1:
-                    f.append(f"{d}:pre=" + inf["pre"])
-                    f.append(f"{d}:s2=" + inf["st"][-2:])
+                f.extend(_context_features(infos[j], d))
+                if d == 1 or d == -1:
                     for g in gaz[j]:
                         f.append(f"{d}:gaz=" + g)
                     for g in phr[j]:
                         f.append(f"{d}:phr=" + g)
                     if lex[j]:
                         f.append(f"{d}:lex=" + lex[j].split(":")[0])
-                    if is_punct(words[j]):
+                    if punct[j]:
                         f.append(f"{d}:punct")
             else:
                 f.append(f"{d}:" + ("BOS" if j < 0 else "EOS"))

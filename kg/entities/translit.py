@@ -45,16 +45,19 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(skeleton(t) for t in normalize(name).split() if t)
 
 
-def _distance(a: str, b: str) -> int:
-    if a == b:
-        return 0
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+def _within_one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance of at most one (one substitution, insertion or deletion), in one pass."""
+    la, lb = len(a), len(b)
+    if la == lb:
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
 
 
 def _token_similar(a: str, b: str) -> bool:
@@ -68,7 +71,7 @@ def _token_similar(a: str, b: str) -> bool:
     # one edit on a short skeleton only when it keeps the first sound: مينغ (MNG) is not ريونغ (RNG)
     longest = max(len(a), len(b))
     allowed = 1 if longest >= 4 or (longest >= 2 and a[0] == b[0]) else 0
-    return _distance(a, b) <= allowed
+    return allowed == 1 and _within_one_edit(a, b)
 
 
 def similar_names(a: str, b: str) -> bool:

@@ -40,6 +40,7 @@ _TOKEN = re.compile(
     r"|(?P<p>\S)",
 )
 _WS = re.compile(r"\s+")
+_TEXT_KEY = "kg_text"
 _ARABIC = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 
 
@@ -120,6 +121,7 @@ class ArabicTokenizer:
         if pos < len(text):
             self._whitespace(text[pos:], words, spaces, norms)
         doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[_TEXT_KEY] = text  # ``doc.text == text`` by construction (see doc_text)
         if not words:
             return doc
         doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
@@ -168,7 +170,7 @@ def create_arabic_tokenizer() -> Callable:
 def doc_text(doc: Doc) -> str:
     """``doc.text``, computed once: spaCy joins every token again at each access, and the entity and
     relation stages read the text of the same document thousands of times."""
-    text = doc.user_data.get("kg_text")
+    text = doc.user_data.get(_TEXT_KEY)
     if text is None:
-        text = doc.user_data["kg_text"] = doc.text
+        text = doc.user_data[_TEXT_KEY] = doc.text
     return text
