@@ -207,40 +207,47 @@ def child_bert(args: argparse.Namespace) -> dict:
 
 def child_bigexport(args: argparse.Namespace) -> dict:
     """Merge + exports at a size the analysis cannot reach in the time box: the analyses of a real
-    run, replicated under new document ids (and new minted ids) ``--times`` times."""
+    run, replicated under new document ids (and new minted ids) ``--times`` times, streamed to an
+    ``analyses.jsonl`` and merged from it exactly as ``kg build`` does (two passes over the file)."""
     import warnings
 
     warnings.simplefilter("ignore")
-    from kg.analysis import DocumentAnalysis
+    from kg.analysis import AnalysisFile
     from kg.export.ntriples import write_ntriples
     from kg.graph.build import build_graph
     from kg.pipeline import get_kb
 
-    lines = Path(args.input).read_text(encoding="utf-8").splitlines()
+    from kg.engine import get_pipeline
+
+    get_pipeline("crf", None)  # held by a real build's driver too (loaded before the workers fork)
     kb = get_kb()
-    analyses = []
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    jsonl = out / "analyses.jsonl"
     t = time.perf_counter()
-    for k in range(args.times):
-        for line in lines:
-            d = json.loads(line.replace('"doc_id":"', f'"doc_id":"r{k}-').replace('"doc":"', f'"doc":"r{k}-'))
-            if k:
-                _new_names(d, kb, k)
-            analyses.append(DocumentAnalysis.from_dict(d))
-    t_load = time.perf_counter() - t
-    rss_loaded = _rss_mb(resource.getrusage(resource.RUSAGE_SELF))
+    with jsonl.open("w", encoding="utf-8") as fh:
+        for k in range(args.times):
+            for line in open(args.input, encoding="utf-8"):  # streamed: the replicas are never all in memory
+                d = json.loads(line.replace('"doc_id":"', f'"doc_id":"r{k}-').replace('"doc":"', f'"doc":"r{k}-'))
+                if k:
+                    _new_names(d, kb, k)
+                fh.write(json.dumps(d, ensure_ascii=False, separators=(",", ":")) + "\n")
+    t_write = time.perf_counter() - t
+    rss_before = _rss_mb(resource.getrusage(resource.RUSAGE_SELF))
     t = time.perf_counter()
+    analyses = AnalysisFile(jsonl)
     G = build_graph(analyses, kb)
     t_graph = time.perf_counter() - t
     n_docs = len(analyses)
     del analyses
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    rss_graph = _rss_mb(resource.getrusage(resource.RUSAGE_SELF))
     t = time.perf_counter()
     triples = write_ntriples(G, out / "graph.nt")
     t_nt = time.perf_counter() - t
-    res = {"documents": n_docs, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "load_s": t_load,
+    res = {"documents": n_docs, "nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "load_s": t_write,
            "graph_s": t_graph, "nt_s": t_nt, "triples": triples, "nt_bytes": (out / "graph.nt").stat().st_size,
-           "rss_after_load_mb": rss_loaded, "rss_mb": _rss_mb(resource.getrusage(resource.RUSAGE_SELF))}
+           "jsonl_bytes": jsonl.stat().st_size, "rss_after_load_mb": rss_before, "rss_after_graph_mb": rss_graph,
+           "rss_mb": _rss_mb(resource.getrusage(resource.RUSAGE_SELF))}
     if args.oxigraph:
         from kg.store import load_store
 

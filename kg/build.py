@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Sequence
 
 import networkx as nx
 
-from kg.analysis import DocumentAnalysis
+from kg.analysis import AnalysisFile, DocumentAnalysis
 from kg.errors import KGError
 from kg.graph.build import build_graph
 from kg.text.read import Document, InputProblem, read_documents
@@ -204,11 +204,21 @@ class _JsonlWriter:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = open_temp(path)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", buffering=1 << 20)
+        self.fh = os.fdopen(fd, "wb", buffering=1 << 20)
+        self.offset = 0
 
-    def write(self, line: str) -> None:
-        self.fh.write(line)
-        self.fh.write("\n")
+    def write(self, line: str) -> tuple[int, int]:
+        """Append one line; return its byte offset and length (for reading it back)."""
+        data = line.encode("utf-8") + b"\n"
+        self.fh.write(data)
+        at = self.offset
+        self.offset += len(data)
+        return at, len(data)
+
+    def written(self, index: list[tuple[str, int, int]]) -> AnalysisFile:
+        """The lines written so far, read back from the temporary file in document-id order."""
+        self.fh.flush()
+        return AnalysisFile(self.tmp, index)
 
     def commit(self) -> None:
         self.fh.flush()
@@ -267,7 +277,7 @@ def build(
     stats: dict = {}
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    analyses: list[DocumentAnalysis] = []
+    index: list[tuple[str, int, int]] = []  # (doc id, offset, length) of each line of analyses.jsonl
     problems: list[InputProblem] = []
     writer = _JsonlWriter(out / "analyses.jsonl")
     try:
@@ -277,23 +287,23 @@ def build(
             if isinstance(item, InputProblem):
                 problems.append(item)
                 continue
-            writer.write(item[1])
-            analyses.append(DocumentAnalysis.from_dict(json.loads(item[1])))
+            index.append((item[0], *writer.write(item[1])))
+        timings["analyze"] = time.perf_counter() - t0
+
+        # the merge reads the analyses back from the file (two passes), not from memory
+        t = time.perf_counter()
+        G = build_graph(writer.written(index), get_kb(kb_dir), min_confidence=min_confidence)
+        timings["graph"] = time.perf_counter() - t
     except BaseException:
         writer.discard()
         raise
-    timings["analyze"] = time.perf_counter() - t0
-
-    t = time.perf_counter()
-    G = build_graph(analyses, get_kb(kb_dir), min_confidence=min_confidence)
-    timings["graph"] = time.perf_counter() - t
     report = BuildReport(
-        documents=sorted(a.doc_id for a in analyses),
+        documents=sorted(doc_id for doc_id, _, _ in index),
         skipped=[{"path": str(p.path), "reason": p.reason} for p in problems],
         entities=dict(sorted(Counter(d["type"] for _, d in G.nodes(data=True)).items())),
         relations=dict(sorted(Counter(d["type"] for _, _, d in G.edges(data=True) if d.get("status") == "asserted").items())),
     )
-    del analyses
+    del index
     manifest = _Manifest(cache_dir, out, stats.get("inputs_key"), min_confidence, formats) if cache_dir else None
     if report.documents and manifest is not None and manifest.up_to_date():
         writer.discard()  # the same analyses, in the same order: analyses.jsonl is already this one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
@@ -17,27 +17,41 @@ from kg.relations.model import Event
 __all__ = ["build_graph", "merge_unknown_entities"]
 
 
-def build_graph(analyses: Iterable[DocumentAnalysis], kb: KnowledgeBase, *, min_confidence: float = 0.0) -> nx.MultiDiGraph:
+def build_graph(analyses: Iterable[DocumentAnalysis] | Callable[[], Iterable[DocumentAnalysis]], kb: KnowledgeBase, *,
+                min_confidence: float = 0.0) -> nx.MultiDiGraph:
     """The knowledge graph of a corpus.
 
     Entities are merged by canonical id (KB entities) or by transliteration variant (entities the
     KB does not know); events are merged when type, participants and dates agree, so that one real
     event is one ``event_id`` whatever the number of documents that report it.
+
+    ``analyses`` is a collection, or a callable that starts a pass over them in document-id order
+    (:class:`kg.analysis.AnalysisFile`): the merge then makes two passes and holds only what the graph
+    keeps, never every analysis at once.
     """
-    analyses = sorted(analyses, key=lambda a: a.doc_id)
+    if callable(analyses):
+        passes = analyses
+    else:
+        ordered = sorted(analyses, key=lambda a: a.doc_id)
+        passes = lambda: iter(ordered)  # noqa: E731
     G = nx.MultiDiGraph(name="rawabit", pipeline_version=PIPELINE_VERSION)
-    G.graph["documents"] = {
-        a.doc_id: {"title": a.title, "date": a.date, "date_source": a.date_source, "path": a.path, "checksum": a.checksum}
-        for a in analyses
-    }
-    rename, reasons = merge_unknown_entities(analyses)
+    documents: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+    for a in passes():
+        documents[a.doc_id] = {"title": a.title, "date": a.date, "date_source": a.date_source, "path": a.path,
+                               "checksum": a.checksum}
+        _collect_ner_names(a, names)
+    G.graph["documents"] = documents
+    rename, reasons = _merge_names(names)
     G.graph["merges"] = reasons
 
     surface: dict[str, set[str]] = defaultdict(set)
     docs: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
     types: dict[str, str] = {}
-    for a in analyses:
+    events: list[Event] = []
+    positions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for a in passes():
         for m in a.mentions:
             if m.method in ("nisba", "plural", "title"):
                 continue
@@ -47,25 +61,19 @@ def build_graph(analyses: Iterable[DocumentAnalysis], kb: KnowledgeBase, *, min_
                 docs[eid].add(a.doc_id)
                 counts[eid] += 1
                 types.setdefault(eid, m.type)
-
-    events: list[Event] = []
-    for a in analyses:
         for ev in a.events:
-            ev = Event.from_dict(ev.to_dict())
+            ev = Event.from_dict(ev.to_dict())  # the caller's analyses stay as they were
             ev.agents = [rename.get(e, e) for e in ev.agents]
             ev.targets = [rename.get(e, e) for e in ev.targets]
             ev.place = rename.get(ev.place, ev.place) if ev.place else None
             if ev.confidence >= min_confidence:
                 events.append(ev)
-    events = merge_document_events(sorted(events, key=lambda e: (e.evidence[0].doc, e.evidence[0].start, e.type)), within_document=False)
-
-    positions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for a in analyses:
         for p in a.positions:
             person = rename.get(p["person"], p["person"])
             rec = {"role": p.get("role"), "of": rename.get(p.get("of"), p.get("of")), "title": p.get("title"), "doc": a.doc_id}
             if not any(q["role"] == rec["role"] and q["of"] == rec["of"] for q in positions[person]):
                 positions[person].append(rec)
+    events = merge_document_events(sorted(events, key=lambda e: (e.evidence[0].doc, e.evidence[0].start, e.type)), within_document=False)
 
     def add_node(eid: str) -> None:
         if eid in G:
@@ -101,21 +109,31 @@ def build_graph(analyses: Iterable[DocumentAnalysis], kb: KnowledgeBase, *, min_
     return G
 
 
-def merge_unknown_entities(analyses: list[DocumentAnalysis]) -> tuple[dict[str, str], list[dict[str, str]]]:
+def merge_unknown_entities(analyses: Iterable[DocumentAnalysis]) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Minted ids whose names are transliteration variants become one entity (first id wins).
 
-    Each id is compared only with the earlier canonical ids that can possibly match (same id
+    Returns ``(rename, reasons)``; see :func:`_merge_names`."""
+    names: dict[str, str] = {}
+    for a in analyses:
+        _collect_ner_names(a, names)
+    return _merge_names(names)
+
+
+def _collect_ner_names(a: DocumentAnalysis, names: dict[str, str]) -> None:
+    """The first NER surface form of every id, in document order."""
+    for m in a.mentions:
+        if m.method != "ner":
+            continue
+        for eid in m.entity_ids:
+            if eid not in names:
+                names[eid] = m.text
+
+
+def _merge_names(names: dict[str, str]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Each id is compared only with the earlier canonical ids that can possibly match (same id
     prefix, same number of name tokens, every token's skeleton within one edit or an initial
     Y/G/W swap: a deletion-neighbourhood index per token position), in their original order, so
     the result is the one of comparing with every earlier canonical id, without the quadratic cost."""
-    names: dict[str, str] = {}
-    for a in analyses:
-        for m in a.mentions:
-            if m.method != "ner":
-                continue
-            for eid in m.entity_ids:
-                if eid not in names:
-                    names[eid] = m.text
     rename: dict[str, str] = {}
     reasons: list[dict[str, str]] = []
     # (prefix, token count, token position, probe) → positions in ``canon``

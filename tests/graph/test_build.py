@@ -63,3 +63,40 @@ def test_merge_unknown_entities_joins_transliteration_variants():
     rename, reasons = merge_unknown_entities([_analysis("a", [], [m1]), _analysis("b", [], [m2])])
     assert rename == {"person-awlja-lywbymwfa": "person-awlgha-lywbymwfa"}
     assert "transliteration" in reasons[0]["why"]
+
+
+def _corpus():
+    m1 = Mention(0, 12, "أولغا ليوبيموفا", ["person-awlgha-lywbymwfa"], "PERSON", "ner")
+    m2 = Mention(0, 12, "اولجا ليوبيموفا", ["person-awlja-lywbymwfa"], "PERSON", "ner")
+    ev = Event("met", ["person-awlja-lywbymwfa", "vladimir-putin"], date="2024-06", confidence=0.9,
+               evidence=[Evidence("c", 0, 10, "التقت اولجا ليوبيموفا بوتين", "rules:met:verb", 0.9)])
+    return [_analysis("c", [ev], [m2]), _analysis("a", [_met("a", "2024-06-19")], [m1]),
+            _analysis("b", [_met("b", "2024-06")])]
+
+
+def _graph_dump(G):
+    from networkx.readwrite import json_graph
+    import json
+
+    return json.dumps(json_graph.node_link_data(G, edges="links"), sort_keys=True, ensure_ascii=False)
+
+
+def test_build_from_analysis_file_equals_build_from_list(tmp_path):
+    """The streaming merge (two passes over analyses.jsonl in document-id order) builds the same graph
+    as the in-memory one, and leaves the caller's analyses untouched."""
+    import json
+
+    from kg.analysis import AnalysisFile
+
+    corpus = _corpus()
+    path = tmp_path / "analyses.jsonl"
+    path.write_text("".join(json.dumps(a.to_dict(), ensure_ascii=False) + "\n" for a in corpus), encoding="utf-8")
+    stream = AnalysisFile(path)
+    assert [doc for doc, _, _ in stream.index] == ["a", "b", "c"]
+    assert [a.doc_id for a in stream()] == ["a", "b", "c"]  # each call is a new pass
+    before = [a.to_dict() for a in corpus]
+    from_list = build_graph(corpus, _kb())
+    assert [a.to_dict() for a in corpus] == before
+    from_file = build_graph(stream, _kb())
+    assert _graph_dump(from_file) == _graph_dump(from_list)
+    assert "person-awlja-lywbymwfa" not in from_file  # renamed into the first spelling in both
