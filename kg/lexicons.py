@@ -45,6 +45,12 @@ def event_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def trigger_words(event_type: str) -> frozenset[str]:
+    """The one-word triggers of one event type, verbs and nouns («وقع»، «توقيع»، «إبرام» for ``signed``)."""
+    return frozenset(normalize(r["text"]) for r in _triggers() if r["type"] == event_type and len(r["text"].split()) == 1)
+
+
+@lru_cache(maxsize=None)
 def event_verbs(event_type: str) -> frozenset[str]:
     """The one-word verb triggers of one event type («وقع»، «وقعها»، «أبرم» for ``signed``)."""
     return frozenset(normalize(r["text"]) for r in _triggers()

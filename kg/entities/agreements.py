@@ -2,7 +2,9 @@
 
 An agreement is named by a head noun (معاهدة، اتفاقية، مذكرة تفاهم …, from the references
 lexicon) and the noun phrase that follows it, up to punctuation, a closing quote or a clause
-word.  A quoted title is taken whole.  Within a document, definite mentions with the same head
+word.  A quoted title is taken whole.  A weak head («اتفاق»، «محضر»، «إعلان») names an agreement
+when it is quoted or when a signing governs it («بتوقيع الوزيرين على اتفاق إطاري …»، «ووقّعا محضر
+الاجتماع»).  Within a document, definite mentions with the same head
 («المعاهدة …») are one agreement: the first full name wins.
 """
 
@@ -13,17 +15,22 @@ from spacy.tokens import Doc
 from kg.entities.gazetteer import kb_spans
 from kg.entities.linker import display_text, mint_id
 from kg.entities.model import Mention
-from kg.lexicons import event_verbs
+from kg.lexicons import event_verbs, trigger_words
 from kg.text.normalize import normalize
 
 STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "مذكرة تعاون", "بروتوكول", "ميثاق",
                                         "برنامج تنفيذي", "خطة عمل")}
 _STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور", "بين")}
 # «في» ends a name unless it opens its field: «مذكرة تفاهم للتعاون في مجال الطاقة»
-_FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
+_FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالي", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
 _QUOTES_OPEN = "\"“«'"
 _QUOTES_CLOSE = "\"”»'"
 MAX_WORDS = 16  # words after which a title is cut (at a word boundary)
+_PLURAL_HEADS = {normalize(w) for w in ("اتفاقيات", "اتفاقات", "محاضر", "مذكرات", "وثائق", "صفقات")}
+_MINUTES_HEADS = {normalize(w) for w in ("محضر",)}
+_SIGNING_REACH = 12  # tokens before a weak head in which a signing word makes it an agreement
+_DASHES = {"-", "–", "—"}
+_SENTENCE_END = {".", "!", "?", "؟", "؛", "…"}
 
 
 _CONTEXT_NOUNS = {normalize(w) for w in ("ختام", "إطار", "أعقاب", "حضور", "مقر", "قصر", "العاصمة", "مدينة", "حفل", "مراسم",
@@ -61,12 +68,27 @@ def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
         covered = span.end
         head = normalize(span.text).removeprefix("ال")
         quoted = span.start > 0 and doc[span.start - 1].text[-1:] in _QUOTES_OPEN
-        if not quoted and not any(head == h or head == h.removeprefix("ال") for h in STRONG_HEADS):
-            continue  # a weak head («إعلان»، «اتفاق») names an agreement only as a quoted title
+        strong = quoted or any(head == h or head == h.removeprefix("ال") for h in STRONG_HEADS)
+        if not strong and (head in _PLURAL_HEADS or not _signing_before(doc, span.start)):
+            continue  # a weak head («إعلان»، «اتفاق») that nobody signs, or several agreements, is not a name
         m = agreement_at(doc, span.start, span.end)
-        if m and len(normalize(m.text).split()) >= 1 + min_words:
+        # «اتفاق عسكري» is a description, «اتفاق إطاري للتعاون في …» a name; «محضر الاجتماع» is the minutes
+        need = min_words if strong else (1 if head in _MINUTES_HEADS else 2)
+        if m and len(normalize(m.text).split()) >= 1 + need:
             out.append(m)
     return _corefer(out)
+
+
+def _signing_before(doc: Doc, k: int) -> bool:
+    """A signing word («وقّع»، «توقيع»، «أبرما») shortly before token ``k`` in the same sentence."""
+    words = trigger_words("signed")
+    for j in range(k - 1, max(-1, k - 1 - _SIGNING_REACH), -1):
+        tok = doc[j]
+        if tok.text in _SENTENCE_END or "\n" in tok.whitespace_:
+            return False
+        if tok.norm_ in words:
+            return True
+    return False
 
 
 def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
@@ -81,6 +103,7 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
     end = head_end
     words = 1
     has_field = False
+    in_parties = False
     while end < len(doc):
         tok = doc[end]
         if doc[end - 1].whitespace_:
@@ -93,6 +116,9 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
                 break
             end = close + 1  # a quoted name inside the title: «المعبر "الشهيد مصطفى بن بولعيد" وتنقل …»
             continue
+        if tok.text in _DASHES and _dash_joins(doc, end):
+            end += 1  # «منفذ البوكمال – القائم الحدودي»: a spaced dash between two names
+            continue
         if tok.is_punct or tok.is_space or tok.text in _QUOTES_CLOSE or "\n" in doc[end - 1].whitespace_:
             break  # a name never runs past punctuation or the end of a line (a headline)
         if tok.norm_ in _STOP_WORDS and getattr(tok._, "clitic", "") == "":
@@ -103,6 +129,9 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             if not (field or parties):
                 break
             has_field = has_field or field
+            in_parties = in_parties or parties
+        elif in_parties and tok.norm_ == "و" and getattr(tok._, "clitic", "") == "prefix" and not _is_name(doc, end + 1):
+            break  # «… بين روسيا وإيران وتوسيع التعاون …»: the parties are names; «و» + anything else is the sentence's
         if tok.like_num or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
             break  # «… والهيدروجين وقّعها عن الجانب الكويتي …»: a signing verb ends the title
         end += 1
@@ -110,6 +139,15 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
     while end < len(doc) and end > head_end and not doc[end - 1].whitespace_ and _continues_word(doc[end]):
         end -= 1
     return _mention(doc, start_tok, end)
+
+
+def _dash_joins(doc: Doc, k: int) -> bool:
+    """The dash at ``k`` joins two words of one name: spaced on both sides, a word (not a number, a
+    stop word or punctuation) after it, on the same line."""
+    if k + 1 >= len(doc) or not doc[k - 1].whitespace_ or not doc[k].whitespace_ or "\n" in doc[k].whitespace_:
+        return False
+    nxt = doc[k + 1]
+    return not (nxt.is_punct or nxt.like_num or nxt.norm_ in _STOP_WORDS or getattr(nxt._, "clitic", ""))
 
 
 def _continues_word(tok) -> bool:
@@ -124,6 +162,14 @@ def _closing_quote(doc: Doc, k: int, max_tokens: int = 12) -> int | None:
         if doc[j].text and doc[j].text[0] in _QUOTES_CLOSE:
             return j
     return None
+
+
+def _is_name(doc: Doc, k: int) -> bool:
+    """Token ``k`` (after an article) starts or is inside a KB name, nisba or title."""
+    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
+        k += 1
+    return any(span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short", "role", "abbrev")
+               for span in kb_spans(doc))
 
 
 def _names_parties(doc: Doc, k: int) -> bool:

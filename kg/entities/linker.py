@@ -61,6 +61,10 @@ class EntityLinker:
         positions: list[dict] = []
         named: dict[str, str] = {}  # entity id → type, in order of first mention
         people: list[_Person] = []
+        # KB people named anywhere in the document: a headline's «عبد العاطي» comes before the body's
+        # «بدر عبد العاطي», and is him, not an unknown person
+        doc_people = [(s.kb_id_, display_text(s)) for s in spans if s.label_ in ("label", "alias")
+                      and s.kb_id_ in self.kb and self.kb[s.kb_id_].type == "PERSON"]
         i = 0
         while i < len(spans):
             span = spans[i]
@@ -84,7 +88,7 @@ class EntityLinker:
                 if m:
                     mentions.append(m)
             elif kind == "ner":
-                m = self._ner(doc, span, named, people)
+                m = self._ner(doc, span, named, people, doc_people)
                 if m:
                     mentions.append(m)
             elif kind in ("role", "counterpart"):
@@ -436,7 +440,8 @@ class EntityLinker:
             return None
         return Mention(span.start_char, span.end_char, display_text(span), [eid], self.kb[eid].type, "short-form", score)
 
-    def _ner(self, doc: Doc, span: Span, named: dict[str, str], people: list[_Person]) -> Mention | None:
+    def _ner(self, doc: Doc, span: Span, named: dict[str, str], people: list[_Person],
+             doc_people: list[tuple[str, str]] = ()) -> Mention | None:
         etype = _NER_TYPES[span.kb_id_]
         if etype == "PERSON":
             span = _without_event_words(doc, span)
@@ -451,6 +456,9 @@ class EntityLinker:
                 if (similar_names(text, p.name) or _is_part_of(text, p.name)
                         or (p.entity_id not in self.kb and _is_part_of(p.name, text))):
                     return Mention(span.start_char, span.end_char, text, [p.entity_id], "PERSON", "coref-name", 0.8)
+            ahead = {eid for eid, name in doc_people if self._is_surname_of(text, name)}
+            if len(ahead) == 1:
+                return Mention(span.start_char, span.end_char, text, [ahead.pop()], "PERSON", "coref-name", 0.8)
             fuzzy = self.kb.fuzzy_people(text)
             if len(fuzzy) == 1:
                 return Mention(span.start_char, span.end_char, text, fuzzy, "PERSON", "kb-translit", 0.75)
@@ -467,6 +475,14 @@ class EntityLinker:
             if state:
                 return Mention(span.start_char, span.end_char, text, [state], "STATE", "kb-partial", 0.7)
         return Mention(span.start_char, span.end_char, text, [mint_id(etype, text)], etype, "ner", 0.6)
+
+    def _is_surname_of(self, short: str, full: str) -> bool:
+        """``short`` is the last words of ``full`` (two or more words, or one rare word)."""
+        s, f = normalize(short).split(), normalize(full).split()
+        if not (0 < len(s) < len(f) and s == f[-len(s):]):
+            return False
+        freq = self.lexicon.freq if self.lexicon is not None else {}
+        return len(s) >= 2 or freq.get(s[0], 0) <= self.rare_max
 
     def _is_person_span(self, span: Span) -> bool:
         if span.label_ == "ner":
@@ -697,8 +713,16 @@ class EntityLinker:
             holders = [h for h in self.kb.holders(role, of, date) if h != owner and (date or any(
                 p.get("role") == role and p.get("of") == of and p.get("end") is None for p in self.kb[h].positions))]
             in_doc = [h for h in holders if h in named]
-            if in_doc or len(holders) == 1:
-                return (in_doc or holders)[0]
+            if in_doc:
+                return in_doc[0]
+            # the story's own apposition («وزير الخارجية الصومالي أحمد معلم فقي»), for offices the KB lacks
+            at = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
+            told = [p.get("person") or at.get(p.get("at")) for p in positions if p.get("role") == role and p.get("of") == of]
+            told = [t for t in told if t is not None and t != owner]
+            if told:
+                return told[-1]
+            if len(holders) == 1:
+                return holders[0]
         return None  # no office of that name there (North Korea has no «president»): the leader rule decides
 
     def _leads(self, ent, state: str) -> bool:

@@ -199,3 +199,21 @@ def test_title_of_another_country_after_a_name_is_not_its_apposition(nlp):
     a = mentions(nlp, "ووجّه وزير خارجية البحرين عبد اللطيف بن راشد الزياني الشكر. وسلّم الزياني رئيس الوزراء الماليزي "
                       "أنور إبراهيم رسالة خطية.", "2025-07-24")
     assert not any(p.get("person") == "abdullatif-al-zayani" and p.get("of") == "malaysia" for p in a.positions)
+
+
+def test_headline_surname_before_the_full_name_is_the_known_person(nlp):
+    """Headlines name people short («الصفدي يبحث …») before the body gives the full name: the
+    short form is the KB person named later, not a second, unknown one."""
+    a = mentions(nlp, "عبد العاطي يصل إلى الرباط\n\nوصل وزير الخارجية المصري بدر عبد العاطي إلى الرباط أمس.")
+    people = {e for _, e in _people(a)}
+    assert people == {"badr-abdelatty"}
+
+
+def test_counterpart_is_the_office_holder_the_story_names(nlp):
+    """«نظيره» after a foreign minister is the other state's foreign minister; when the KB does not
+    know who that is, the story's own apposition says it."""
+    a = mentions(nlp, "وحضر اللقاء وزير الخارجية الصومالي أحمد معلم فقي. وعقب اللقاء أجرى بدر عبد العاطي "
+                      "ونظيره الصومالي جلسة مباحثات.", date="2025-07-14")
+    counterpart = [m.entity_ids[0] for m in a.mentions if m.text == "نظيره الصومالي"]
+    named = [p["person"] for p in a.positions if p["role"] == "foreign-minister" and p["of"] == "somalia"]
+    assert named and counterpart == named
