@@ -18,6 +18,7 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import lru_cache
 from dataclasses import dataclass
@@ -138,7 +139,11 @@ class EntityLinker:
         """Non-overlapping spans: longest first, then by kind rank; NER fills the gaps."""
         cands: list[Span] = kb_spans(doc) + self._org_spans(doc) + self._facility_spans(doc) + self._titled_names(doc)
         if self.use_ner:
+            # a tagged «العماد» or «الشيخ» alone is the courtesy before a name, not a person
+            courtesy = {t for sp in kb_spans(doc) if sp.label_ == "honorific" for t in range(sp.start, sp.end)}
             for s in list(doc.spans.get("ner", [])):
+                if all(t in courtesy for t in range(s.start, s.end)):
+                    continue
                 start = s.start
                 while start < s.end and (doc[start].norm_ in _FILLER or getattr(doc[start]._, "clitic", "") == "article" and start + 1 < s.end and doc[start + 1].norm_ in _FILLER_STEMS):
                     start += 1
@@ -271,10 +276,12 @@ class EntityLinker:
                 if k < len(doc) and not doc[k].is_punct:
                     starts.add(k + 1)
         starts = sorted(starts)
+        courtesy = {t for sp in matches if sp.label_ == "honorific" for t in range(sp.start, sp.end)}
         out: list[Span] = []
         for k in starts:
-            # skip a state complement or further honorifics: «رئيس مجلس الدوما للاتحاد الروسي X Y»
-            while k < len(doc) and (doc[k].norm_ in _FILLER_STEMS or getattr(doc[k]._, "clitic", "") == "article"):
+            # skip a state complement or further honorifics: «رئيس مجلس الدوما للاتحاد الروسي X Y»،
+            # «رئيس الجمهورية العماد جوزاف عون» (a rank that is also a given name, عماد)
+            while k < len(doc) and (doc[k].norm_ in _FILLER_STEMS or getattr(doc[k]._, "clitic", "") == "article" or k in courtesy):
                 k += 1
             end, words = k, 0
             while end < len(doc) and words < 4 and end not in covered:
@@ -459,10 +466,12 @@ class EntityLinker:
             ahead = {eid for eid, name in doc_people if self._is_surname_of(text, name)}
             if len(ahead) == 1:
                 return Mention(span.start_char, span.end_char, text, [ahead.pop()], "PERSON", "coref-name", 0.8)
-            fuzzy = self.kb.fuzzy_people(text)
+            cut = _honorific_re().match(text)
+            bare = text[cut.end():] if cut and cut.end() < len(text) else text  # «العماد جوزاف عون»
+            fuzzy = self.kb.fuzzy_people(bare)
             if len(fuzzy) == 1:
                 return Mention(span.start_char, span.end_char, text, fuzzy, "PERSON", "kb-translit", 0.75)
-            fuller = self.kb.people_within(text)
+            fuller = self.kb.people_within(bare)
             if len(fuller) == 1:
                 return Mention(span.start_char, span.end_char, text, fuller, "PERSON", "kb-middle-name", 0.75)
             if len(normalize(text).split()) < 2:
@@ -979,6 +988,7 @@ def _nasab_end(text: str, end: int, starts: set[int]) -> int:
 
 
 @lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _honorific_re() -> re.Pattern:
     from kg.entities.gazetteer import load_references
 
