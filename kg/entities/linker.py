@@ -746,6 +746,8 @@ class EntityLinker:
         while j < len(spans) and spans[j].label_ == "nisba" and _gap(doc, spans[j - 1], spans[j]) <= 1:
             states.append(spans[j].kb_id_)
             j += 1
+        if not states and j < len(spans) and self._is_person_span(spans[j]) and _gap(doc, span, spans[j]) == 0:
+            return None  # «الوزيران الشيباني وحسين»: the names that follow are the two, not the last two named
         persons = [e for e, t in named.items() if t == "PERSON"]
         chosen: list[str] = []
         if states:

@@ -1037,7 +1037,10 @@ def _after(date: str | None, doc_date: str | None) -> bool:
 
 
 def _days_apart(a: str | None, b: str | None) -> int:
-    """Days between two day-precision ISO dates (a large number when either is not one)."""
+    """Days between two day-precision ISO dates (0 for the same date at any precision, «في آذار» twice; a
+    large number when either is not a day)."""
+    if a and a == b:
+        return 0
     try:
         return abs((_dt.date.fromisoformat(a) - _dt.date.fromisoformat(b)).days) if a and b and len(a) == len(b) == 10 else 10**6
     except ValueError:
