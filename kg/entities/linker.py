@@ -566,6 +566,10 @@ class EntityLinker:
         if holder is None and role_span.label_ == "counterpart":
             holder = self._counterpart(of, mentions, named, date, positions)
         holder = holder or self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
+        if holder is None and of is not None and role in _VISITOR_ROLES and role_span.label_ != "counterpart":
+            # «الموفد الفرنسي»، «الوزير الأول النيجري» in a host-country story, an office the KB does not fill:
+            # the visitor from that state the story keeps naming
+            holder = self._visitor_from(doc, of, role, mentions, positions, date)
         if holder:
             end = spans[j - 1].end_char
             return consumed, Mention(role_span.start_char, end, doc_text(doc)[role_span.start_char:end], [holder], "PERSON", "title", 0.7, role), None
@@ -673,26 +677,66 @@ class EntityLinker:
             return current[0] if len(current) == 1 else None
         return in_doc[-1] if in_doc else None
 
-    def _guest(self, doc: Doc, span: Span, mentions: list[Mention], positions) -> Mention | None:
-        """«الضيف»، «الوزير الضيف»: the foreign visitor of a host-country story — the person named most
-        so far whose state (from the KB or the document's own titles) is not the dateline's."""
-        host = self._host_state(doc)
-        if host is None:
-            return None
-        stated = {}
+    def _person_states(self, mentions: list[Mention], positions) -> dict[str, str]:
+        """Each person's state: from the document's own titles first, else the KB."""
+        stated: dict[str, str] = {}
         by_start = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
         for p in positions:
             person = p.get("person") or by_start.get(p.get("at"))
             if person and p.get("of"):
                 stated.setdefault(person, self.kb.state_of(p["of"]) or p["of"])
+        for m in mentions:
+            if m.type == "PERSON" and m.entity_id not in stated and m.entity_id in self.kb and self.kb[m.entity_id].country:
+                stated[m.entity_id] = self.kb[m.entity_id].country
+        return stated
+
+    def _visitor_from(self, doc: Doc, state: str, role: str, mentions: list[Mention], positions, date) -> str | None:
+        """The person of ``state`` a host-country story names most (not a head of state or government
+        the KB knows, unless the title is that office)."""
+        host = self._host_state(doc)
+        state = self.kb.state_of(state) or state
+        if host is None or state == host:
+            return None
+        heads = {r.id for r in self.kb.roles.values() if r.head_of_state} | {"prime-minister"}
+        stated = self._person_states(mentions, positions)
         counts: dict[str, int] = {}
+        for m in mentions:
+            if m.type != "PERSON" or m.method in ("plural", "guest", "title") or stated.get(m.entity_id) != state:
+                continue
+            ent = self.kb.entities.get(m.entity_id)
+            if ent is not None and role not in heads and any(p.get("role") in heads and ent.holds(p["role"], p.get("of"), date)
+                                                            for p in ent.positions):
+                continue  # the envoy of the president is not the president
+            counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+        return max(counts, key=lambda e: counts[e]) if counts else None
+
+    def _guest(self, doc: Doc, span: Span, mentions: list[Mention], positions) -> Mention | None:
+        """«الضيف»، «الوزير الضيف»: the foreign visitor of a host-country story — the person named most
+        so far whose state (from the KB or the document's own titles) is not the dateline's.  «الوفد
+        العراقي»: the visitor from the state its adjective names."""
+        host = self._host_state(doc)
+        if host is None:
+            return None
+        nisba = next((sp.kb_id_ for sp in kb_spans(doc) if sp.label_ == "nisba" and sp.start == span.end), None)
+        if nisba is None and normalize(span.text) in _DELEGATION_WORDS:
+            return None  # «الوفد» alone may be either side's
+        stated = self._person_states(mentions, positions)
+        counts: dict[str, int] = {}
+        delegation = normalize(span.text) in _DELEGATION_WORDS
+        heads = {r.id for r in self.kb.roles.values() if r.head_of_state} | {"prime-minister"}
+        date = doc.user_data.get("kg_date")
         for m in mentions:
             if m.type != "PERSON" or m.method in ("plural", "guest"):
                 continue
             eid = m.entity_id
-            state = stated.get(eid) or (self.kb[eid].country if eid in self.kb else None)
-            if state and state != host:
-                counts[eid] = counts.get(eid, 0) + 1
+            state = stated.get(eid)
+            if not (state and state != host and (nisba is None or state == (self.kb.state_of(nisba) or nisba))):
+                continue
+            ent = self.kb.entities.get(eid)
+            if delegation and ent is not None and any(p.get("role") in heads and ent.holds(p["role"], p.get("of"), date)
+                                                      for p in ent.positions):
+                continue  # «الوفد الصيني» is led by the visiting official, not the president who sent him
+            counts[eid] = counts.get(eid, 0) + 1
         # «الوزير الضيف»: the guest holds the title said before it
         title = next((sp.kb_id_ for sp in kb_spans(doc) if sp.label_ == "role" and sp.end == span.start), None)
         if title:
@@ -776,6 +820,11 @@ class EntityLinker:
 # ---------------------------------------------------------------------- helpers
 _WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _GENERIC_ROLES = {"minister"}
+# offices a visiting delegation's head holds, which a host-country story may give only as a title
+# («الموفد الفرنسي»، «الوزير الأول النيجري»); not heads of state or ambassadors, who are other people
+_VISITOR_ROLES = {"envoy", "prime-minister", "premier", "deputy-prime-minister", "foreign-minister", "minister", "speaker",
+                  "high-representative", "secretary-general"}
+_DELEGATION_WORDS = {normalize(w) for w in ("الوفد", "الوفد الزائر")}
 _HOME_WORDS = {normalize(w) for w in ("البلاد", "الدولة", "الجمهورية", "المملكة", "السلطنة")}
 _HOME_HONORIFICS = {normalize(w) for w in ("سمو", "جلالة", "فخامة", "صاحب السمو", "صاحب الجلالة", "صاحب الفخامة")}
 
