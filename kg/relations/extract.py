@@ -123,7 +123,8 @@ class RelationExtractor:
             if ev.type == "invited" and ev.status == "planned" and trig.pos == "noun" and _issued_before(doc, trig):
                 ev.status = "asserted"  # «وجّه دعوة لزيارة لاوس … المقبل»: the future is the visit's, the invitation is made
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
-            if ev.status == "asserted" and ev.date_source == "text" and _after(ev.date, doc_date):
+            if ev.status == "asserted" and ev.date_source == "text" and (
+                    _after(ev.date, doc_date) or (ev.type == "invited" and _later_period(ev.date, doc_date))):
                 if ev.type == "invited":
                     # «وجّه دعوة … لزيارة لاوس … في الثاني من ديسمبر المقبل»: the later date is the visit's;
                     # the invitation is made in the story, on its day
@@ -459,14 +460,26 @@ class RelationExtractor:
             subject = next((u.mention.entity_id for u in clause if u.tok_start < trig.start and u.gov is None
                             and u.mention.method != "plural"), subject)
         source = next((u.mention.entity_id for u in clause if u.tok_start > trig.start and u.gov == _N("من")), None)
+        genitive = None
+        if source is None and kind in ("convey", "receive"):
+            # «أبلغه دعوة ماكرون إياه»، «جدّد دعوة الرئيس السيسي له»: the name right after the noun invites
+            first = next((u for u in clause if u.tok_start >= trig.end), None)
+            if first is not None and first.gov is None and _uncovered_words(doc, trig.end, first.np_start) == 0:
+                source = genitive = first.mention.entity_id
         to = next((u.mention.entity_id for u in clause if u.gov in _TO and u.mention.entity_id not in (subject, source)), None)
+        after_inviter = range(trig.end, min(len(doc), trig.end + 6)) if genitive else range(0)
         if to is None and verb is not None and (_pronoun_after(doc, verb) or doc[verb].norm_ in _TO_PRONOUNS or
-                                                any(doc[k].norm_ in _TO_PRONOUNS for k in range(verb, trig.start))):
+                                                any(doc[k].norm_ in _TO_PRONOUNS for k in range(verb, trig.start))
+                                                or any(doc[k].norm_ in _TO_PRONOUNS or doc[k].norm_ == _N("إياه") for k in after_inviter)):
             # «سلّمه دعوة»، «ونقل إليه دعوة»: the person just named who is not the one handing it
             named = [u for u in reversed(all_before) if u.mention.type == "PERSON" and u.tok_end <= lo
                      and u.mention.method != "plural" and u.mention.entity_id not in (subject, source)]
             # the one something was just handed to («نقل X إلى جلالته …، وسلّمه») before any other
             to = next((u.mention.entity_id for u in named if u.gov in _TO), None) or (named[0].mention.entity_id if named else None)
+        if to is None and kind == "convey" and source is not None:
+            # «أبلغ X الرئيسَ Y دعوة …»: the verb's second object, between its subject and the noun
+            to = next((u.mention.entity_id for u in clause if u.tok_start < trig.start and u.gov is None
+                       and u.mention.method != "plural" and u.mention.entity_id not in (subject, source)), None)
         if source is None:
             if kind != "issue" or not subject or not to:
                 return None
@@ -750,7 +763,7 @@ def _sender_after_noun(doc: Doc, trig: Trigger, s_trigs: list[Trigger], units: l
 
 # the verb that governs an invitation noun, by what it says of the invitation
 _INVITE_VERBS = {**{_N(w): "issue" for w in ("وجه", "وجهت", "قدم", "قدمت", "أرسل", "أرسلت", "بعث", "بعثت")},
-                 **{_N(w): "convey" for w in ("سلم", "سلمت", "نقل", "نقلت", "حمل", "حملت")},
+                 **{_N(w): "convey" for w in ("سلم", "سلمت", "نقل", "نقلت", "حمل", "حملت", "أبلغ", "أبلغت", "جدد", "جددت")},
                  **{_N(w): "receive" for w in ("تلقى", "تلقت", "تسلم", "تسلمت", "استلم", "استلمت", "يتلقى", "يتسلم")}}
 _TO_PRONOUNS = {_N(w) for w in ("إليه", "إليها", "اليه", "اليها", "له", "لها")}
 
@@ -1034,6 +1047,11 @@ _ONE_VISIT_DAYS = 3
 def _after(date: str | None, doc_date: str | None) -> bool:
     """``date`` is a day after the document's own day (both at day precision)."""
     return bool(date and doc_date and len(date) == len(doc_date) == 10 and date > doc_date)
+
+
+def _later_period(date: str | None, doc_date: str | None) -> bool:
+    """``date`` (a month or a year) is a period after the document's («في تشرين الأول المقبل» in September)."""
+    return bool(date and doc_date and len(date) in (4, 7) and len(doc_date) == 10 and date > doc_date[:len(date)])
 
 
 def _days_apart(a: str | None, b: str | None) -> int:
