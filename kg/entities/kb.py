@@ -8,6 +8,7 @@ state does this adjective name, who held this office at that date.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
@@ -39,6 +40,23 @@ class Role:
     head_of_state: bool = False
 
 
+_COMPOUND_SPLIT = re.compile(r"(?<![\u0621-\u064a])(عبد|أبو|ابو)[ \u00a0]+(?=[\u0621-\u064a])")
+_COMPOUND_JOINED = re.compile(r"(?<![\u0621-\u064a])(عبد|أبو|ابو)(?=ال[\u0621-\u064a]{2,})")
+
+
+def compound_spellings(name: str) -> list[str]:
+    """The other spelling of a name with «عبد» or «أبو» compounds: «عبد اللطيف رشيد» ↔ «عبداللطيف
+    رشيد», «أبو ظبي» ↔ «أبوظبي» (the press writes both, the KB lists one)."""
+    out = []
+    joined = _COMPOUND_SPLIT.sub(r"\1", name)
+    if joined != name:
+        out.append(joined)
+    split = _COMPOUND_JOINED.sub(r"\1 ", name)
+    if split != name:
+        out.append(split)
+    return out
+
+
 class KnowledgeBase:
     """In-memory KB with normalized-name indexes."""
 
@@ -54,6 +72,11 @@ class KnowledgeBase:
         self._state_prefixes: dict[str, list[str]] | None = None  # first words of state names → ids (lazy)
         self._by_ends: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] | None = None  # (first, last) word → names (lazy)
         self._fuzzy: dict[str, tuple[str, ...]] = {}  # name → fuzzy_people answer (the KB does not change)
+        for ent in self.entities.values():
+            if ent.type in ("PERSON", "PLACE", "ORG", "PARTY"):
+                known = {ent.label_ar, *ent.aliases_ar}
+                ent.aliases_ar = list(ent.aliases_ar) + [v for n in [ent.label_ar, *ent.aliases_ar]
+                                                         for v in compound_spellings(n) if v not in known]
         for ent in self.entities.values():
             for alias in self._aliases_of(ent):
                 self._by_norm[normalize(alias.text)].append(alias)

@@ -522,8 +522,11 @@ class EntityLinker:
         j = i + 1
         of: str | None = None
         # the office's complement: a nisba (الروسي), a state/party/org name (الاتحاد الروسي، لحزب العمل)
+        events = event_words()
         while j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= (1 if of is None else 0):
             s = spans[j]
+            if any(_is_event_word(doc[k].norm_, events) for k in range(spans[j - 1].end, s.start)):
+                break  # «رئيس الدولة يستقبل وزير …»، «لسمو الأمير لزيارة بغداد»: a verb or an event noun ends the title
             if s.label_ == "nisba" and of is None and self._capital_ref(doc, s) is None:  # not «العاصمة السورية»
                 of = s.kb_id_
                 j += 1

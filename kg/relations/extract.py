@@ -245,14 +245,12 @@ class RelationExtractor:
             if not agreements and trig.pos != "noun":
                 # «…، مذكرة تفاهم …، وقّعها X وY»: the agreement named just before the verb
                 agreements = [u.mention.entity_id for u in all_before if u.mention.type == "AGREEMENT"][-1:]
-            signers = [subject] if subject else []
+            # the discourse topic is no signer: the signers are named after the verb, or the verb is passive
+            # («وُقّعت مذكرة»), or a bare noun names the signing («.. وتوقيع مذكرة تفاهم»)
+            signers = [subject] if subject and how == "explicit" else []
             for u in after:
-                if u.mention.type in _AGENT_TYPES and u.gov in (None, "و", _N("من"), _N("عن")) and not _attendee(doc, u):
+                if u.mention.type in _AGENT_TYPES and u.gov in (None, "و", _N("من"), _N("عن"), _N("بين")) and not _attendee(doc, u):
                     signers += [e for e in u.mention.entity_ids if e not in signers]
-            if subject and how != "explicit" and trig.pos != "noun":
-                # the signers are named after the verb, or the verb is passive («وُقّعت مذكرة»):
-                # the discourse topic is not a signer
-                signers = signers[1:]
             if not agreements or not signers:
                 return None
             ev = Event("signed", signers, agreements, confidence=conf)
@@ -271,7 +269,12 @@ class RelationExtractor:
             target = [u for u in sentence_units if u.gov in _TO and u.mention.type == "PERSON"]
             agent = source[0].mention.entity_id if source else subject
             recipient = target[0].mention.entity_id if target else None
-            if recipient is None and source and subject and subject != agent and trig.pos == "noun":
+            receipt = _receiving_verb(doc, trig)
+            if recipient is None and source and receipt is not None:
+                shared = _shared_subject(doc, receipt, all_before + after)
+                if shared is not None:
+                    subject = shared  # «X يستقبل Y ويتسلم رسالة من Z»: the second verb's subject is X's
+            if recipient is None and source and subject and subject != agent and (trig.pos == "noun" or receipt is not None):
                 recipient = subject  # «تلقى X رسالة من Y»: Y wrote to X (a sending verb's subject is no recipient)
             if recipient is None and trig.pos != "noun" and subject:
                 # «سلّم X سموه رسالة»: the recipient is the verb's direct object
@@ -729,6 +732,23 @@ _CARRY = {_N(w) for w in ("حمل", "حملت")}
 _CARRY_OBJECT = {_N(w) for w in ("حمله", "حملها", "حملهم", "حملهما", "حملته", "حملتها")}
 
 
+def _receiving_verb(doc: Doc, trig: Trigger) -> int | None:
+    """The token of a receiving verb («تسلّم»، «يتلقى») that is the trigger or governs its message noun."""
+    for k in (trig.start, trig.start - 1):
+        if 0 <= k < len(doc) and _stem(doc[k].norm_) in _RECEIVE_VERBS:
+            return k
+    return None
+
+
+def _shared_subject(doc: Doc, verb: int, units: list[_Unit]) -> str | None:
+    """«سمو الأمير يستقبل وزير الخارجية ويتسلم رسالة …»: a verb joined by «و» with no subject of its own
+    between it and the next noun shares the first verb's subject — the sentence's first person."""
+    if verb < 1 or doc[verb - 1].norm_ != "و" or any(verb < u.tok_start <= verb + 1 for u in units):
+        return None
+    first = next((u for u in units if u.mention.type == "PERSON"), None)
+    return first.mention.entity_id if first is not None and first.tok_end <= verb - 1 else None
+
+
 def _carried_back(doc: Doc, trig: Trigger) -> bool:
     """«حمّله تحية إلى …»: «حمّل» with an object pronoun, within three words before the message."""
     for k in range(max(0, trig.start - 6), trig.start):
@@ -765,6 +785,7 @@ def _sender_after_noun(doc: Doc, trig: Trigger, s_trigs: list[Trigger], units: l
 _INVITE_VERBS = {**{_N(w): "issue" for w in ("وجه", "وجهت", "قدم", "قدمت", "أرسل", "أرسلت", "بعث", "بعثت")},
                  **{_N(w): "convey" for w in ("سلم", "سلمت", "نقل", "نقلت", "حمل", "حملت", "أبلغ", "أبلغت", "جدد", "جددت")},
                  **{_N(w): "receive" for w in ("تلقى", "تلقت", "تسلم", "تسلمت", "استلم", "استلمت", "يتلقى", "يتسلم")}}
+_RECEIVE_VERBS = {v for v, kind in _INVITE_VERBS.items() if kind == "receive"}
 _TO_PRONOUNS = {_N(w) for w in ("إليه", "إليها", "اليه", "اليها", "له", "لها")}
 
 

@@ -217,3 +217,22 @@ def test_counterpart_is_the_office_holder_the_story_names(nlp):
     counterpart = [m.entity_ids[0] for m in a.mentions if m.text == "نظيره الصومالي"]
     named = [p["person"] for p in a.positions if p["role"] == "foreign-minister" and p["of"] == "somalia"]
     assert named and counterpart == named
+
+
+def test_compound_name_spellings_are_one_person(nlp):
+    """«عبداللطيف» and «عبد اللطيف» are one name: the KB lists one spelling, the press writes both."""
+    from kg.entities.kb import compound_spellings
+
+    assert compound_spellings("عبد اللطيف رشيد") == ["عبداللطيف رشيد"]
+    assert compound_spellings("عبدالله بن زايد") == ["عبد الله بن زايد"]
+    assert compound_spellings("أبو ظبي") == ["أبوظبي"]
+    assert compound_spellings("عبدو") == []
+    a = mentions(nlp, "استقبل الرئيس العراقي عبداللطيف جمال رشيد الوفد.")
+    assert "abdul-latif-rashid" in {e for _, e in _people(a)}
+
+
+def test_a_verb_ends_a_title(nlp):
+    """«رئيس الدولة يستقبل وزير الخارجية الهندي»: two titles, not one office «of India»."""
+    a = mentions(nlp, "أبوظبي، 9 ديسمبر 2025 (وام)\n\nرئيس الدولة يستقبل وزير الخارجية الهندي سوبرامانيام جايشانكار.")
+    titles = [m.text for m in a.mentions if m.method == "title"]
+    assert all("يستقبل" not in t for t in titles)
