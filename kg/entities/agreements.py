@@ -18,7 +18,7 @@ from kg.entities.model import Mention
 from kg.lexicons import event_verbs, trigger_words
 from kg.text.normalize import normalize
 
-STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرات تفاهم", "مذكرة تعاون", "بروتوكول", "ميثاق",
+STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرة تعاون", "بروتوكول", "ميثاق",
                                         "برنامج تنفيذي", "خطة عمل")}
 _STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور", "بين")}
 # «في» ends a name unless it opens its field: «مذكرة تفاهم للتعاون في مجال الطاقة»
@@ -26,6 +26,10 @@ _FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالي", "مجالات",
 _QUOTES_OPEN = "\"“«'"
 _QUOTES_CLOSE = "\"”»'"
 MAX_WORDS = 16  # words after which a title is cut (at a word boundary)
+_GENERIC_PARTIES = {normalize(w) for w in ("بلدين", "البلدين", "دولتين", "الدولتين", "جانبين", "الجانبين", "طرفين", "الطرفين",
+                                            "حكومتين", "الحكومتين", "وزارة", "الوزارة", "وزارتين", "الوزارتين")}
+# a participle of signing qualifies the name, it is not part of it: «الاتفاقية … الموقعة بين البلدين في نوفمبر»
+_SIGNED_PARTICIPLES = {normalize(w) for w in ("الموقعة", "الموقع", "الموقعتين", "الموقعين", "المبرمة", "المبرم", "الموقّعة", "الموقّع")}
 _PLURAL_HEADS = {normalize(w) for w in ("اتفاقيات", "اتفاقات", "محاضر", "مذكرات", "وثائق", "صفقات")}
 _MINUTES_HEADS = {normalize(w) for w in ("محضر",)}
 _SIGNING_REACH = 12  # tokens before a weak head in which a signing word makes it an agreement
@@ -69,7 +73,7 @@ def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
         head = normalize(span.text).removeprefix("ال")
         quoted = span.start > 0 and doc[span.start - 1].text[-1:] in _QUOTES_OPEN
         strong = quoted or any(head == h or head == h.removeprefix("ال") for h in STRONG_HEADS)
-        if not strong and (head in _PLURAL_HEADS or not _signing_before(doc, span.start)):
+        if not strong and (head.split()[0] in _PLURAL_HEADS or not _signing_before(doc, span.start)):
             continue  # a weak head («إعلان»، «اتفاق») that nobody signs, or several agreements, is not a name
         m = agreement_at(doc, span.start, span.end)
         # «اتفاق عسكري» is a description, «اتفاق إطاري للتعاون في …» a name; «محضر الاجتماع» is the minutes
@@ -134,6 +138,8 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             break  # «… بين روسيا وإيران وتوسيع التعاون …»: the parties are names; «و» + anything else is the sentence's
         if tok.like_num or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
             break  # «… والهيدروجين وقّعها عن الجانب الكويتي …»: a signing verb ends the title
+        if _signed_participle(doc, end) or (end > head_end and _is_role(doc, end)):
+            break  # «… الموقعة بين البلدين»، «وقّع محضرَ الدورة رئيسا الحكومتين»: the name has ended
         end += 1
     # never end inside a word («لنهر ال|نيل»)
     while end < len(doc) and end > head_end and not doc[end - 1].whitespace_ and _continues_word(doc[end]):
@@ -164,6 +170,19 @@ def _closing_quote(doc: Doc, k: int, max_tokens: int = 12) -> int | None:
     return None
 
 
+def _signed_participle(doc: Doc, k: int) -> bool:
+    """Token ``k`` (with a split article before it) is «الموقعة»/«المبرمة»."""
+    tok = doc[k]
+    if getattr(tok._, "clitic", "") == "article" and k + 1 < len(doc):
+        return "ال" + doc[k + 1].norm_ in _SIGNED_PARTICIPLES
+    return tok.norm_ in _SIGNED_PARTICIPLES
+
+
+def _is_role(doc: Doc, k: int) -> bool:
+    """A role title starts at token ``k`` (not right after «بين», where the parties may be offices)."""
+    return any(span.start == k and span.label_ == "role" for span in kb_spans(doc)) and doc[k - 1].norm_ != "بين"
+
+
 def _is_name(doc: Doc, k: int) -> bool:
     """Token ``k`` (after an article) starts or is inside a KB name, nisba or title."""
     while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
@@ -173,14 +192,16 @@ def _is_name(doc: Doc, k: int) -> bool:
 
 
 def _names_parties(doc: Doc, k: int) -> bool:
-    """After «بين»: a name or a noun («الحزبين»، «مجلس الشورى») continues the title; a time or a
-    number («بين 12 و14 مايو») does not."""
+    """After «بين»: a name or a noun («الحزبين»، «مجلس الشورى») continues the title; a time, a number
+    («بين 12 و14 مايو») or just «the two countries / sides» («بين البلدين») does not."""
     while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
         k += 1
     if k >= len(doc):
         return False
     tok = doc[k]
-    return not (tok.is_punct or tok.like_num or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS)
+    construct = k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix"  # «وزارتي خارجية البلدين»
+    return not (tok.is_punct or tok.like_num or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS
+                or (tok.norm_ in _GENERIC_PARTIES and not construct))
 
 
 def _mention(doc: Doc, start: int, end: int) -> Mention | None:
