@@ -121,7 +121,9 @@ class EntityLinker:
                     named.setdefault(eid, mentions[-1].type)
             i += 1
         text = doc_text(doc)
-        mentions = self._family_tail(text, _nasab(text, mentions))
+        freq = self.lexicon.freq if self.lexicon is not None else None
+        rare = (lambda w: freq.get(w, 0) <= self.rare_max) if freq is not None else None
+        mentions = self._family_tail(text, _nasab(text, mentions, rare))
         mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, mentions)))
         moved = _without_honorifics(text, mentions)
         doc._.mentions = mentions
@@ -998,7 +1000,7 @@ def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _nasab(text: str, mentions: list[Mention]) -> list[Mention]:
+def _nasab(text: str, mentions: list[Mention], rare=None) -> list[Mention]:
     """Arab names run on through «بن/ابن/بنت X» and «آل X»: «محمد بن سلمان بن عبدالعزيز آل سعود» is one
     mention of Mohammed bin Salman, and «سلمان بن عبدالعزيز» right after «عبدالعزيز بن» is the father's
     name inside another person's («الأمير عبدالعزيز بن سلمان بن عبدالعزيز»), not King Salman."""
@@ -1014,6 +1016,8 @@ def _nasab(text: str, mentions: list[Mention]) -> list[Mention]:
         window = max(0, m.start - 30)
         before = _NASAB_BEFORE.search(text[window:m.start])
         end = _nasab_end(text, m.end, fixed)
+        if rare is not None and (m.start in loose or m.method == "nasab"):
+            end = _family_name_end(text, m.start, end, fixed, rare)
         absorbed.update(s for s in loose if m.end < s < end)
         if before:
             start = window + before.start(1)
@@ -1026,6 +1030,24 @@ def _nasab(text: str, mentions: list[Mention]) -> list[Mention]:
             m = Mention(m.start, end, name, ids, m.type, m.method, m.score, m.role)
         out.append(m)
     return [m for m in out if not (m.start in absorbed and m.method == "ner")]
+
+
+_FAMILY_NEXT = re.compile(r"^[ \t\u00a0]+(ال[\u0621-\u064a\u0640\u064b-\u0652]{3,})(?![\u0621-\u064a\u0640\u064b-\u0652])")
+
+
+def _family_name_end(text: str, start: int, end: int, starts: set[int], rare) -> int:
+    """«بندر بن إبراهيم» + «الخريّف»: after a patronymic, a rare word with the article is the family name
+    (not a nisba «السعودي», not a weekday or a pronoun, which are frequent words)."""
+    words = text[start:end].split()
+    if len(words) < 3 or words[-2] not in ("بن", "ابن"):
+        return end  # only right after the patronymic: «بندر بن إبراهيم | الخريّف»
+    nxt = _FAMILY_NEXT.match(text[end:end + 30])
+    if nxt is None or any(end < s <= end + nxt.end() for s in starts):
+        return end
+    word = normalize(nxt.group(1))
+    if word.endswith(("ي", "يه")) or not rare(word):
+        return end
+    return end + nxt.end()
 
 
 def _nasab_end(text: str, end: int, starts: set[int]) -> int:
@@ -1042,7 +1064,6 @@ def _nasab_end(text: str, end: int, starts: set[int]) -> int:
 
 
 @lru_cache(maxsize=1)
-@functools.lru_cache(maxsize=1)
 def _honorific_re() -> re.Pattern:
     from kg.entities.gazetteer import load_references
 
