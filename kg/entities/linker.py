@@ -682,6 +682,29 @@ class EntityLinker:
             return current[0] if len(current) == 1 else None
         return in_doc[-1] if in_doc else None
 
+    def _text_roles(self, mentions: list[Mention]) -> dict[str, set[str]]:
+        """Roles the document's title mentions give each person («الوزير الهندي» → minister)."""
+        out: dict[str, set[str]] = {}
+        for m in mentions:
+            if m.type == "PERSON" and m.role:
+                for e in m.entity_ids:
+                    out.setdefault(e, set()).add(m.role)
+        return out
+
+    def _recent_holders(self, office: str, mentions: list[Mention], positions_of: dict[str, set[str]], date) -> list[str]:
+        """People named most recently first whose office (KB at the date, or the text) is of ``office``'s kind."""
+        out: list[str] = []
+        for m in reversed(mentions):
+            if m.type != "PERSON" or m.method == "plural" or len(m.entity_ids) != 1 or m.entity_id in out:
+                continue
+            roles = set(positions_of.get(m.entity_id, ()))
+            ent = self.kb.entities.get(m.entity_id)
+            if ent is not None:
+                roles |= {p["role"] for p in ent.positions if p.get("role") and (ent.holds(p["role"], p.get("of"), date) if date else p.get("end") is None)}
+            if any(_office_kind(r) == office for r in roles):
+                out.append(m.entity_id)
+        return out
+
     def _person_states(self, mentions: list[Mention], positions) -> dict[str, str]:
         """Each person's state: from the document's own titles first, else the KB."""
         stated: dict[str, str] = {}
@@ -807,6 +830,13 @@ class EntityLinker:
                         chosen.append(e)
                         break
         if len(chosen) < 2:
+            # «الوزيران»: the two ministers just named, not the ambassador and the deputy named since
+            office = _plural_office(normalize(span.text))
+            if office is not None:
+                holders = self._recent_holders(office, mentions, positions_of=self._text_roles(mentions), date=date)
+                if len(holders) >= 2:
+                    chosen = list(reversed(holders[:2]))
+        if len(chosen) < 2:
             recent: list[str] = []
             for m in reversed(mentions):
                 if m.type == "PERSON" and m.method != "plural" and not _in_attendance(doc_text(doc), m.start):
@@ -832,6 +862,26 @@ _VISITOR_ROLES = {"envoy", "prime-minister", "premier", "deputy-prime-minister",
 _DELEGATION_WORDS = {normalize(w) for w in ("الوفد", "الوفد الزائر")}
 _HOME_WORDS = {normalize(w) for w in ("البلاد", "الدولة", "الجمهورية", "المملكة", "السلطنة")}
 _HOME_HONORIFICS = {normalize(w) for w in ("سمو", "جلالة", "فخامة", "صاحب السمو", "صاحب الجلالة", "صاحب الفخامة")}
+
+
+_PLURAL_OFFICES = {normalize(w): kind for kind, words in {
+    "minister": ("الوزيران", "الوزيرين", "وزيرا", "وزيري", "الوزيرتان", "الوزيرتين"),
+    "leader": ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين", "القائدان", "القائدين", "الملكان", "الملكين"),
+}.items() for w in words}
+
+
+def _plural_office(norm: str) -> str | None:
+    """The kind of office a plural reference names («الوزيران» → minister), from its first word."""
+    return _PLURAL_OFFICES.get(norm.split()[0]) if norm else None
+
+
+def _office_kind(role: str) -> str | None:
+    if role.endswith("minister") and role not in ("prime-minister", "deputy-prime-minister"):
+        return "minister"
+    if role in ("president", "prime-minister", "king", "emir", "sultan", "crown-prince", "supreme-leader", "chancellor", "premier",
+                "chairman-state-affairs", "leader", "general-secretary"):
+        return "leader"
+    return None
 
 
 def _role_fits(wanted: str | None, held: str | None) -> bool:

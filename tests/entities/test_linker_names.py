@@ -236,3 +236,12 @@ def test_a_verb_ends_a_title(nlp):
     a = mentions(nlp, "أبوظبي، 9 ديسمبر 2025 (وام)\n\nرئيس الدولة يستقبل وزير الخارجية الهندي سوبرامانيام جايشانكار.")
     titles = [m.text for m in a.mentions if m.method == "title"]
     assert all("يستقبل" not in t for t in titles)
+
+
+def test_plural_office_picks_the_two_ministers_not_the_last_two_names(nlp):
+    """«ووقّع الوزيران» after an attendance list: the ministers who met, not the ambassador and deputy."""
+    a = mentions(nlp, "بحث وزير الخارجية الأردني أيمن الصفدي مع نظيره العراقي فؤاد حسين العلاقات. حضر اللقاء "
+                      "السفير سامي الخطيب، ومدير الإدارة كريم الساعدي. ووقّع الوزيران مذكرة تفاهم للتعاون في مجال النقل.",
+                 date="2025-05-01")
+    plural = [m.entity_ids for m in a.mentions if m.method == "plural"]
+    assert plural and set(plural[-1]) == {"ayman-safadi", "fuad-hussein"}
