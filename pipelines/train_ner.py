@@ -268,7 +268,9 @@ python-crfsuite {_pyver('python-crfsuite')}). Reproduce with `nice {cmd}` from t
 (corpora in `../shared/data`); it retrains, re-scores and rewrites this card.
 
 * Files: {files}, `{LEXICON_FILE}` ({results['lexicon_bytes'] / 1e6:.2f} MB: gazetteer and label-lexicon
-  look-ups keyed by 48-bit BLAKE2b hashes of normalised words, so no corpus or list text is stored).
+  look-ups keyed by 48-bit BLAKE2b hashes of normalised words, so no corpus or list text is stored; every
+  multi-word phrase also has its word prefixes as empty entries, so the tagger extends a phrase only while
+  some entry starts with it — same features, far fewer hashes).
 * Input: ANERcorp-like words (whitespace tokens, punctuation split off, clitics attached). Output: IOB2
   `B-/I-` PERS, LOC, ORG, MISC. Used by `kg.entities.ner.CrfTagger` (`tag`, `tag_sents` for a document)
   and the spaCy factory `kg_ner`. Score any CoNLL file with `python -m kg.entities.ner --data FILE`.
