@@ -187,8 +187,9 @@ def _is_name(doc: Doc, k: int) -> bool:
     """Token ``k`` (after an article) starts or is inside a KB name, nisba or title."""
     while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
         k += 1
-    return any(span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short", "role", "abbrev")
-               for span in kb_spans(doc))
+    return (any(span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short", "role", "abbrev")
+                for span in kb_spans(doc))
+            or any(span.start <= k < span.end for span in doc.spans.get("ner", [])))  # a name the KB lacks
 
 
 def _names_parties(doc: Doc, k: int) -> bool:
