@@ -120,6 +120,8 @@ class RelationExtractor:
             ev.status = _status(doc, trig, cues, self.lexicon.future_prefixes())
             if ev.status in ("asserted", "planned") and _invited_to(doc, trig, s_trigs):
                 ev.status = "hypothetical"  # «دعاه إلى زيارة موسكو»: the visit is what is asked for
+            if ev.type == "signed" and ev.status == "asserted" and trig.pos == "noun" and _purpose(doc, trig):
+                ev.status = "planned"  # «وصل … لتوقيع اتفاق»: to sign, the purpose of the trip, not a signing
             if ev.type == "invited" and ev.status == "planned" and trig.pos == "noun" and _issued_before(doc, trig):
                 ev.status = "asserted"  # «وجّه دعوة لزيارة لاوس … المقبل»: the future is the visit's, the invitation is made
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
@@ -798,6 +800,14 @@ def _invite_verb(doc: Doc, trig: Trigger, *, perfect: bool = False) -> int | Non
         if _stem(doc[k].norm_) in _INVITE_VERBS and not (perfect and doc[k].norm_.startswith(("ي", "ت", "س"))):
             return k
     return None
+
+
+def _purpose(doc: Doc, trig: Trigger) -> bool:
+    """The event noun carries the purpose «ل» («لتوقيع»، «للتوقيع على»): what a trip is for."""
+    k = trig.start - 1
+    while k >= 0 and getattr(doc[k]._, "clitic", "") == "article":
+        k -= 1
+    return k >= 0 and doc[k].norm_ == "ل" and getattr(doc[k]._, "clitic", "") == "prefix"
 
 
 def _issued_before(doc: Doc, trig: Trigger) -> bool:
