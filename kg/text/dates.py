@@ -498,6 +498,10 @@ _WINDOW_AFTER = 100
 _NEEDS_CLASS = {"range": "month", "range2": "month", "dmy": "month", "mdy": "month", "my": "month",
                 "hijri": "hijri", "relday": "relday", "weekday": "weekday", "unitdir": "unit", "ago": "unit"}
 _NEEDS_DIGIT = frozenset({"range", "range2", "mdy", "hijri", "hijri_y", "iso", "dmy_num", "year"})
+# a cheap scan each pattern's matches cannot do without (every match contains one): a window without it
+# skips the pattern's costlier search
+_NEEDS_TEXT = {"year": re.compile(r"\d{4}"), "iso": re.compile(r"\d{4}[-/.]\d"), "hijri_y": re.compile(r"1[2-5]\d\d"),
+               "dmy_num": re.compile(r"\d[^\S\n]{0,2}[-/.–][^\S\n]{0,2}\d")}
 
 
 @lru_cache(maxsize=1)
@@ -518,6 +522,30 @@ def _word_classes() -> tuple[dict[str, frozenset], dict[str, tuple[str, ...]]]:
     return {w: frozenset(c) for w, c in classes.items()}, {c: f for c, f in untriggered.items() if f}
 
 
+@lru_cache(maxsize=1)
+def _trigger_regex() -> re.Pattern:
+    """Digit runs and whole trigger words, optionally after one clitic letter: a character trie of the
+    trigger words, so the engine tests a word start against the words' first letters, not each word."""
+    trie: dict = {}
+    for word in _trigger_words():
+        if " " in word:
+            continue  # multi-word month names are found through their first word
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    letters = "\u0621-\u064a"
+    return re.compile(rf"\d+|(?<![{letters}])[وفبل]?{build(trie)}(?![{letters}])")
+
+
 def _windows(norm: str) -> list[tuple[int, int, set[str]]]:
     """Regions of ``norm`` around trigger words/digits (merged), each with the word classes seen
     in it: patterns only run there, and only those whose class is present (every match of a
@@ -526,18 +554,16 @@ def _windows(norm: str) -> list[tuple[int, int, set[str]]]:
     word_classes, untriggered = _word_classes()
     out: list[list] = []
     n = len(norm)
-    for m in _WORD_OR_DIGITS.finditer(norm):
+    # the regex finds only digit runs and trigger words (as they stand or after one clitic letter,
+    # «بيناير»), so the loop below never sees the other words of the document
+    for m in _trigger_regex().finditer(norm):
         w = m.group()
-        # a word is a trigger as it stands or after one clitic letter («بيناير»); inline, not a helper:
-        # this loop sees every word of every document
         if w[0].isdigit():
             cls = frozenset()
         elif w in trig:
             cls = word_classes.get(w, frozenset())
-        elif w[0] in "وفبل" and w[1:] in trig:
-            cls = word_classes.get(w[1:], frozenset())
         else:
-            continue
+            cls = word_classes.get(w[1:], frozenset())
         s, e = max(0, m.start() - _WINDOW_BEFORE), min(n, m.end() + _WINDOW_AFTER)
         if out and s <= out[-1][1]:
             last = out[-1]
@@ -568,6 +594,9 @@ def _find_in_norm(text: str, norm: str, idx: list[int], anchor) -> list[DateMent
                 continue
             need = _NEEDS_CLASS.get(name)
             if need is not None and need not in classes:
+                continue
+            scan = _NEEDS_TEXT.get(name)
+            if scan is not None and scan.search(norm, ws, we) is None:
                 continue
             for m in rx.finditer(norm, ws, we):
                 if m.end() == m.start():
