@@ -53,7 +53,7 @@ def _opens_field(doc: Doc, k: int) -> bool:
     tok = doc[k]
     if tok.norm_ in _FIELD_WORDS:
         return True
-    if tok.is_punct or tok.like_num or getattr(tok._, "clitic", "") or tok.norm_ in _CONTEXT_NOUNS or tok.norm_ in _STOP_WORDS:
+    if tok.is_punct or _has_digit(tok) or getattr(tok._, "clitic", "") or tok.norm_ in _CONTEXT_NOUNS or tok.norm_ in _STOP_WORDS:
         return False
     for span in kb_spans(doc):
         if span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short"):
@@ -76,11 +76,24 @@ def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
         if not strong and (head.split()[0] in _PLURAL_HEADS or not _signing_before(doc, span.start)):
             continue  # a weak head («إعلان»، «اتفاق») that nobody signs, or several agreements, is not a name
         m = agreement_at(doc, span.start, span.end)
-        # «اتفاق عسكري» is a description, «اتفاق إطاري للتعاون في …» a name; «محضر الاجتماع» is the minutes
-        need = min_words if strong else (1 if head in _MINUTES_HEADS else 2)
+        # «اتفاق عسكري» is a description, «اتفاق إطاري للتعاون في …» a name; «محضر الاجتماع» is the minutes;
+        # «إعلان أثينا»، «اتفاق الرياض»: a head and a place is the classic name of a declaration
+        need = min_words if strong else (1 if head in _MINUTES_HEADS or _place_after(doc, span.end) else 2)
         if m and len(normalize(m.text).split()) >= 1 + need:
             out.append(m)
     return _corefer(out)
+
+
+def _place_after(doc: Doc, k: int) -> bool:
+    """A KB place or state name starts at token ``k`` (after its article)."""
+    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
+        k += 1
+    return any(span.start <= k < span.end and span.label_ in ("label", "alias") for span in kb_spans(doc))
+
+
+def _has_digit(tok) -> bool:
+    """A number written in digits: spaCy's ``like_num`` also takes the ordinal «أول» of «الاجتماع الأول»."""
+    return any(c.isdigit() for c in tok.text)
 
 
 def _signing_before(doc: Doc, k: int) -> bool:
@@ -136,7 +149,7 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             in_parties = in_parties or parties
         elif in_parties and tok.norm_ == "و" and getattr(tok._, "clitic", "") == "prefix" and not _is_name(doc, end + 1):
             break  # «… بين روسيا وإيران وتوسيع التعاون …»: the parties are names; «و» + anything else is the sentence's
-        if tok.like_num or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
+        if _has_digit(tok) or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
             break  # «… والهيدروجين وقّعها عن الجانب الكويتي …»: a signing verb ends the title
         if _signed_participle(doc, end) or (end > head_end and _is_role(doc, end)):
             break  # «… الموقعة بين البلدين»، «وقّع محضرَ الدورة رئيسا الحكومتين»: the name has ended
@@ -152,8 +165,11 @@ def _dash_joins(doc: Doc, k: int) -> bool:
     stop word or punctuation) after it, on the same line."""
     if k + 1 >= len(doc) or not doc[k - 1].whitespace_ or not doc[k].whitespace_ or "\n" in doc[k].whitespace_:
         return False
-    nxt = doc[k + 1]
-    return not (nxt.is_punct or nxt.like_num or nxt.norm_ in _STOP_WORDS or getattr(nxt._, "clitic", ""))
+    j = k + 1
+    while j + 1 < len(doc) and getattr(doc[j]._, "clitic", "") == "article":
+        j += 1  # «الشلامجة – البصرة»: the article of the second name
+    nxt = doc[j]
+    return not (nxt.is_punct or _has_digit(nxt) or nxt.norm_ in _STOP_WORDS or getattr(nxt._, "clitic", ""))
 
 
 def _continues_word(tok) -> bool:
@@ -201,7 +217,7 @@ def _names_parties(doc: Doc, k: int) -> bool:
         return False
     tok = doc[k]
     construct = k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix"  # «وزارتي خارجية البلدين»
-    return not (tok.is_punct or tok.like_num or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS
+    return not (tok.is_punct or _has_digit(tok) or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS
                 or (tok.norm_ in _GENERIC_PARTIES and not construct))
 
 

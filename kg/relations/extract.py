@@ -237,6 +237,8 @@ class RelationExtractor:
                     return None
             ev = Event("visited", visitors, dests, confidence=conf)
         elif etype == "signed":
+            if trig.pos == "noun" and any(t.type == "signed" and t.pos != "noun" and t.start > trig.end for t in s_trigs):
+                return None  # «التوقيع على محضر …، وقّعه X وY»: the verb that follows names the signers
             agreements = [u.mention.entity_id for u in after if u.mention.type == "AGREEMENT"][:1]
             if not agreements and trig.pos != "noun":
                 # «ووقّع الوزيران في ختام المباحثات مذكرة …»: an event noun in a time phrase does not end the clause
@@ -249,7 +251,8 @@ class RelationExtractor:
                 agreements = [u.mention.entity_id for u in all_before if u.mention.type == "AGREEMENT"][-1:]
             # the discourse topic is no signer: the signers are named after the verb, or the verb is passive
             # («وُقّعت مذكرة»), or a bare noun names the signing («.. وتوقيع مذكرة تفاهم»)
-            signers = [subject] if subject and how == "explicit" else []
+            passive = _passive(doc, trig)
+            signers = [subject] if subject and how == "explicit" and not passive else []
             for u in after:
                 if u.mention.type in _AGENT_TYPES and u.gov in (None, "و", _N("من"), _N("عن"), _N("بين")) and not _attendee(doc, u):
                     signers += [e for e in u.mention.entity_ids if e not in signers]
@@ -800,6 +803,14 @@ def _invite_verb(doc: Doc, trig: Trigger, *, perfect: bool = False) -> int | Non
         if _stem(doc[k].norm_) in _INVITE_VERBS and not (perfect and doc[k].norm_.startswith(("ي", "ت", "س"))):
             return k
     return None
+
+
+def _passive(doc: Doc, trig: Trigger) -> bool:
+    """A verb written with the passive's damma on its first letter («وُقّع»، «وُقِّعت»): it has no agent
+    subject, whoever is named after it («كما وُقّع، بحضور الوزيرين، برنامج …»)."""
+    text = doc[trig.start].text
+    letters = [c for c in text if "\u0621" <= c <= "\u064a"]
+    return trig.pos == "verb" and len(letters) >= 2 and text[text.index(letters[0]) + 1:text.index(letters[0]) + 2] == "\u064f"
 
 
 def _purpose(doc: Doc, trig: Trigger) -> bool:
