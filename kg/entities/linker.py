@@ -164,6 +164,8 @@ class EntityLinker:
         for s in cands:
             if s.label_ not in _LINKABLE:
                 continue
+            if s.label_ == "role" and s.end < len(doc) and doc[s.end].norm_ in _PATRONYMIC:
+                continue  # «سلطان بن سعد المريخي»: a title word followed by «بن» is a given name
             if any(taken[s.start:s.end]):
                 continue
             if s.label_ == "ner" and _has_kb_inside(s, doc):
@@ -540,10 +542,10 @@ class EntityLinker:
                 named.setdefault(ent.id, ent.type)
                 j += 1
                 continue
-            if s.label_ == "role":  # "رئيس شؤون الدولة" then another title: keep the first role
+            if s.label_ == "role" and of is None:  # "رئيس شؤون الدولة" then another title: keep the first role
                 j += 1
                 continue
-            break
+            break  # «الوزير الأمريكي سمو الأمير»: after its state, another title is another person's
         consumed = j - i
         home_of = False
         if of is None and role and self._home_title(doc, spans, i, j):
@@ -560,7 +562,8 @@ class EntityLinker:
                    and (self.kb.state_of(of) or of) != self.kb[prev.entity_id].country)
         # «وسلّم الزياني رئيس الوزراء الماليزي رسالة»: a Bahraini is not Malaysia's prime minister — the title
         # is the verb's object, a reference to its holder
-        if prev and prev.type == "PERSON" and not foreign and doc_text(doc)[prev.end:role_span.start_char].strip() in ("،", ",", ""):
+        if (prev and prev.type == "PERSON" and prev.method != "title" and not foreign
+                and doc_text(doc)[prev.end:role_span.start_char].strip() in ("،", ",", "")):
             return consumed, None, {"role": role, "person": prev.entity_id, "of": of, "title": doc_text(doc)[role_span.start_char:spans[j - 1].end_char]}
         # a bare title: resolve to the office holder
         holder = None
@@ -855,6 +858,7 @@ class EntityLinker:
 # ---------------------------------------------------------------------- helpers
 _WORD_RE = re.compile(r"[\u0621-\u064a\u0640\u064b-\u0652]+")
 _GENERIC_ROLES = {"minister"}
+_PATRONYMIC = {normalize(w) for w in ("بن", "ابن", "بنت")}
 # offices a visiting delegation's head holds, which a host-country story may give only as a title
 # («الموفد الفرنسي»، «الوزير الأول النيجري»); not heads of state or ambassadors, who are other people
 _VISITOR_ROLES = {"envoy", "prime-minister", "premier", "deputy-prime-minister", "foreign-minister", "minister", "speaker",

@@ -245,3 +245,16 @@ def test_plural_office_picks_the_two_ministers_not_the_last_two_names(nlp):
                  date="2025-05-01")
     plural = [m.entity_ids for m in a.mentions if m.method == "plural"]
     assert plural and set(plural[-1]) == {"ayman-safadi", "fuad-hussein"}
+
+
+def test_a_title_after_a_title_is_another_person(nlp):
+    """«وسلّم الوزير الأمريكي سمو الأمير رسالة»: two people, and the minister is not made an emir."""
+    a = mentions(nlp, "الدوحة في 2 ديسمبر 2025 /قنا/ استقبل الشيخ تميم بن حمد آل ثاني أمير البلاد المفدى، اليوم، "
+                      "السيد ماركو روبيو وزير الخارجية الأمريكي. وسلّم الوزير الأمريكي سمو الأمير رسالة خطية.")
+    assert ("سمو الأمير", "tamim-bin-hamad") in _people(a)
+    assert not any(p.get("person") == "marco-rubio" and p.get("role") in ("emir", "prince") for p in a.positions)
+
+
+def test_a_title_word_before_bin_is_a_given_name(nlp):
+    a = mentions(nlp, "كما اجتمع الدكتور سلطان بن سعد المريخي وزير الدولة للشؤون الخارجية مع السيد ويتكوف.")
+    assert any(t.startswith("سلطان بن سعد") for t, _ in _people(a))
