@@ -193,6 +193,18 @@ class RelationExtractor:
             antecedents = []
         etype = trig.type
         conf = 0.85 if trig.pos.startswith("verb") else 0.7
+        if etype == "witnessed" and trig.pos != "noun" and _stem(doc[trig.start].norm_).startswith(_CHAIR):
+            # «ترأس X وY أعمال الدورة …»: two people who chair a session together meet there
+            chairs = [subject] if subject and how == "explicit" else []
+            for u in after:
+                if u.mention.type != "PERSON" or u.gov not in (None, "و") or _uncovered_words(doc, trig.end, u.np_start) > 3 + 4 * len(chairs):
+                    break
+                chairs += [e for e in u.mention.entity_ids if e not in chairs]
+            if len(chairs) < 2:
+                return None
+            etype, conf = "met", 0.6
+            ev = Event("met", chairs[:2], confidence=conf)
+            return ev
         if etype in ("met", "phone_call"):
             others = self._companions(doc, trig, after, subject, before)
             if etype == "met" and trig.pos != "noun" and subject and _object_pronoun(doc, trig):
@@ -603,6 +615,7 @@ class RelationExtractor:
 
 
 # ---------------------------------------------------------------------- helpers
+_CHAIR = _N("ترأس")  # «ترأس»، «ترأسا»، «ترأست»
 _LIGHT_VERBS = {_N(w) for w in ("عقد", "عقدت", "عقدا", "عقدوا", "يعقد", "تعقد", "يعقدان", "أجرى", "أجرت", "أجريا", "يجري", "تجري", "أجري")}
 
 
