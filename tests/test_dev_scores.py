@@ -1,7 +1,8 @@
 """Regression floors on the development set (tests/data/dev, 12 fresh articles from other regions) and
-on the held-out sets that have been used for error analysis (holdout, holdout2, holdout3): the seeds
-alone would let rules that only fit them pass.  holdout4 is measured in aggregate only and has no floor
-here (a floor would invite tuning to it).  Raise the floors as the pipeline improves."""
+on the held-out sets that have been used for error analysis (holdout to holdout6): the seeds alone would
+let rules that only fit them pass.  A new blind set is measured in aggregate only and gets no floor here
+until it has been used for error analysis (a floor would invite tuning to it).  Raise the floors as the
+pipeline improves."""
 
 from pathlib import Path
 
@@ -9,14 +10,18 @@ import pytest
 
 DATA = Path(__file__).resolve().parent / "data"
 
-# (set, documents, entity F1, relations micro F1, date accuracy) floors; measured 2026-12-03 11:05 UTC:
-# dev 0.922 / 0.925 / 0.971, holdout 0.840 / 0.797 / 0.909, holdout2 0.815 / 0.806 / 0.862,
-# holdout3 0.831 / 0.812 / 0.931
+# (set, documents, entity F1, relations micro F1, date accuracy) floors; measured 2026-12-03 13:45 UTC:
+# dev 0.922 / 0.925 / 0.986, holdout 0.846 / 0.844 / 0.917, holdout2 0.819 / 0.789 / 0.906,
+# holdout3 0.831 / 0.818 / 0.933, holdout4 0.816 / 0.704 / 0.940, holdout5 0.821 / 0.529 / 0.915,
+# holdout6 0.798 / 0.678 / 0.953
 FLOORS = {
     "dev": (12, 0.90, 0.90, 0.95),
-    "holdout": (8, 0.82, 0.77, 0.87),
-    "holdout2": (8, 0.79, 0.78, 0.83),
+    "holdout": (8, 0.82, 0.81, 0.89),
+    "holdout2": (8, 0.79, 0.76, 0.87),
     "holdout3": (8, 0.80, 0.79, 0.90),
+    "holdout4": (8, 0.79, 0.67, 0.91),
+    "holdout5": (8, 0.79, 0.50, 0.88),
+    "holdout6": (8, 0.77, 0.65, 0.92),
 }
 
 
