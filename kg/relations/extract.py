@@ -126,8 +126,10 @@ class RelationExtractor:
                 ev.status = "asserted"  # «وجّه دعوة لزيارة لاوس … المقبل»: the future is the visit's, the invitation is made
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
             if ev.status == "asserted" and ev.date_source == "text" and (
-                    _after(ev.date, doc_date) or (ev.type == "invited" and _later_period(ev.date, doc_date))):
-                if ev.type == "invited":
+                    _after(ev.date, doc_date) or (ev.type in ("invited", "sent_message") and _later_period(ev.date, doc_date))):
+                if ev.type in ("invited", "sent_message"):
+                    # a message or an invitation handed over in the story is dated by the story; a later date
+                    # is what it speaks of («رسالة … تضمنت دعوة لزيارة واشنطن مطلع العام المقبل»)
                     # «وجّه دعوة … لزيارة لاوس … في الثاني من ديسمبر المقبل»: the later date is the visit's;
                     # the invitation is made in the story, on its day
                     ev.date, ev.date_source = doc_date, "document"
