@@ -57,6 +57,7 @@ class _State:
     topic: str | None = None  # discourse subject for pro-drop
     last_visit: dict[str, list[str]] = field(default_factory=dict)  # visitor -> destinations of their last visit
     last_agent: str | None = None  # the visitor of the sentence's previous event (None at a new sentence)
+    last_message: tuple[str, str] | None = None  # (sender, recipient) of the sentence's message, if any
     counts: dict[str, int] = field(default_factory=dict)
     narrative_date: str | None = None  # last absolute date seen, for year inheritance
 
@@ -97,6 +98,7 @@ class RelationExtractor:
                     for e in u.mention.entity_ids:
                         state.counts[e] = state.counts.get(e, 0) + 1
             state.last_agent = None
+            state.last_message = None
             for k, trig in enumerate(s_trigs):
                 prev_end = s_trigs[k - 1].end if k else None
                 next_start = s_trigs[k + 1].start if k + 1 < len(s_trigs) else None
@@ -122,7 +124,8 @@ class RelationExtractor:
                 ev.status = "hypothetical"  # «دعاه إلى زيارة موسكو»: the visit is what is asked for
             if ev.type == "signed" and ev.status == "asserted" and trig.pos == "noun" and _purpose(doc, trig):
                 ev.status = "planned"  # «وصل … لتوقيع اتفاق»: to sign, the purpose of the trip, not a signing
-            if ev.type == "invited" and ev.status == "planned" and trig.pos == "noun" and _issued_before(doc, trig):
+            if ev.type == "invited" and ev.status == "planned" and trig.pos == "noun" and (
+                    _issued_before(doc, trig) or (trig.start > 0 and _stem(doc[trig.start - 1].norm_) in _CONTAIN_VERBS)):
                 ev.status = "asserted"  # «وجّه دعوة لزيارة لاوس … المقبل»: the future is the visit's, the invitation is made
             ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
             if ev.status == "asserted" and ev.date_source == "text" and (
@@ -300,6 +303,7 @@ class RelationExtractor:
                 recipient = next((e for e in self._object(doc, trig, after, subject) if e != agent), None)
             if not agent or not recipient or agent == recipient:
                 return None
+            state.last_message = (agent, recipient)
             ev = Event("sent_message", [agent], [recipient], confidence=conf - 0.1)
         elif etype == "invited":
             target = [u.mention.entity_id for u in after if u.mention.type == "PERSON" and u.mention.entity_id != subject][:1]
@@ -472,6 +476,8 @@ class RelationExtractor:
         * «تلقى X دعوة من Y»: Y invites X;
         * «سلّمه / نقل إليه دعوة من Y»: Y invites the one the message is handed to.
         """
+        if state.last_message is not None and trig.start > 0 and _stem(doc[trig.start - 1].norm_) in _CONTAIN_VERBS:
+            return state.last_message  # «رسالة خطية من X … تضمنت دعوة لزيارة …»: X invites the message's recipient
         verb = _invite_verb(doc, trig)
         kind = _INVITE_VERBS.get(_stem(doc[verb].norm_)) if verb is not None else None
         lo = verb if verb is not None else trig.start
@@ -805,6 +811,7 @@ def _sender_after_noun(doc: Doc, trig: Trigger, s_trigs: list[Trigger], units: l
 _INVITE_VERBS = {**{_N(w): "issue" for w in ("وجه", "وجهت", "قدم", "قدمت", "أرسل", "أرسلت", "بعث", "بعثت")},
                  **{_N(w): "convey" for w in ("سلم", "سلمت", "نقل", "نقلت", "حمل", "حملت", "أبلغ", "أبلغت", "جدد", "جددت")},
                  **{_N(w): "receive" for w in ("تلقى", "تلقت", "تسلم", "تسلمت", "استلم", "استلمت", "يتلقى", "يتسلم")}}
+_CONTAIN_VERBS = {_N(w) for w in ("تضمنت", "تتضمن", "يتضمن", "تضمن", "تضمنا", "حملت", "تحمل", "يحمل", "شملت", "تشمل")}
 _RECEIVE_VERBS = {v for v, kind in _INVITE_VERBS.items() if kind == "receive"}
 _TO_PRONOUNS = {_N(w) for w in ("إليه", "إليها", "اليه", "اليها", "له", "لها")}
 
