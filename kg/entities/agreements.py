@@ -26,6 +26,9 @@ _FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالي", "مجالات",
 _QUOTES_OPEN = "\"“«'"
 _QUOTES_CLOSE = "\"”»'"
 MAX_WORDS = 16  # words after which a title is cut (at a word boundary)
+# verbal nouns that continue a sentence after an agreement's parties, never a party's name
+_ACTION_NOUNS = {normalize(w) for w in ("توسيع", "تعزيز", "تطوير", "تفعيل", "تنفيذ", "بحث", "مناقشة", "دعم", "تعميق", "متابعة",
+                                         "تنسيق", "تبادل", "توطيد", "استعراض")}
 _GENERIC_PARTIES = {normalize(w) for w in ("بلدين", "البلدين", "دولتين", "الدولتين", "جانبين", "الجانبين", "طرفين", "الطرفين",
                                             "حكومتين", "الحكومتين", "وزارة", "الوزارة", "وزارتين", "الوزارتين")}
 # a participle of signing qualifies the name, it is not part of it: «الاتفاقية … الموقعة بين البلدين في نوفمبر»
@@ -147,8 +150,9 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
                 break
             has_field = has_field or field
             in_parties = in_parties or parties
-        elif in_parties and tok.norm_ == "و" and getattr(tok._, "clitic", "") == "prefix" and not _is_name(doc, end + 1):
-            break  # «… بين روسيا وإيران وتوسيع التعاون …»: the parties are names; «و» + anything else is the sentence's
+        elif (in_parties and tok.norm_ == "و" and getattr(tok._, "clitic", "") == "prefix" and end + 1 < len(doc)
+              and doc[end + 1].norm_ in _ACTION_NOUNS):
+            break  # «… بين روسيا وإيران وتوسيع التعاون …»: «و» + an action noun goes on with the sentence
         if _has_digit(tok) or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
             break  # «… والهيدروجين وقّعها عن الجانب الكويتي …»: a signing verb ends the title
         if _signed_participle(doc, end) or (end > head_end and _is_role(doc, end)):
@@ -197,15 +201,6 @@ def _signed_participle(doc: Doc, k: int) -> bool:
 def _is_role(doc: Doc, k: int) -> bool:
     """A role title starts at token ``k`` (not right after «بين», where the parties may be offices)."""
     return any(span.start == k and span.label_ == "role" for span in kb_spans(doc)) and doc[k - 1].norm_ != "بين"
-
-
-def _is_name(doc: Doc, k: int) -> bool:
-    """Token ``k`` (after an article) starts or is inside a KB name, nisba or title."""
-    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
-        k += 1
-    return (any(span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short", "role", "abbrev")
-                for span in kb_spans(doc))
-            or any(span.start <= k < span.end for span in doc.spans.get("ner", [])))  # a name the KB lacks
 
 
 def _names_parties(doc: Doc, k: int) -> bool:
