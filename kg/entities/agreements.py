@@ -20,7 +20,13 @@ from kg.text.normalize import normalize
 
 STRONG_HEADS = {normalize(w) for w in ("معاهدة", "اتفاقية", "مذكرة تفاهم", "مذكرة تعاون", "بروتوكول", "ميثاق",
                                         "برنامج تنفيذي", "خطة عمل")}
-_STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور", "بين")}
+_STOP_WORDS = {normalize(w) for w in ("في", "فى", "التي", "الذي", "يوم", "خلال", "وذلك", "مع", "بعد", "قبل", "أمس", "اليوم", "كما", "حيث", "عام", "أن", "إن", "على", "لكن", "بحضور", "بين", "إلى")}
+_PERIOD_WORDS = {normalize(w) for w in ("فترة", "الفترة", "عام", "عامي", "أعوام", "سنة", "سنوات")}
+# «على» and «إلى» go on inside a name («الضرائب على الدخل»، «على مستوى رئيسي الوزراء»، «من وادي حلفا إلى
+# أسوان») unless the occasion or a clause follows («على هامش القمة»، «على أن»، «إلى اجتماعات اللجنة»)
+_ON_TO = {normalize(w) for w in ("على", "إلى")}
+_OCCASION_AFTER = {normalize(w) for w in ("هامش", "رأس", "أن", "ان", "اجتماعات", "اجتماع", "حين", "وقت", "مدى", "حد", "ضرورة",
+                                           "أهمية", "الاتفاق", "توقيع", "التوقيع")}
 # «في» ends a name unless it opens its field: «مذكرة تفاهم للتعاون في مجال الطاقة»
 _FIELD_WORDS = {normalize(w) for w in ("مجال", "مجالي", "مجالات", "ميدان", "ميادين", "قطاع", "قطاعات")}
 _QUOTES_OPEN = "\"“«'"
@@ -94,9 +100,28 @@ def _place_after(doc: Doc, k: int) -> bool:
     return any(span.start <= k < span.end and span.label_ in ("label", "alias") for span in kb_spans(doc))
 
 
+def _continues_after(doc: Doc, k: int) -> bool:
+    """After «على»/«إلى»: a plain noun continues the name; the occasion, a clause, a number or a name
+    (a place: «وقّعاها على … في الرياض»، a person) ends it."""
+    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
+        k += 1
+    if k >= len(doc):
+        return False
+    tok = doc[k]
+    if tok.is_punct or _has_digit(tok) or tok.norm_ in _OCCASION_AFTER or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS:
+        return False
+    return not any(span.start <= k < span.end and span.label_ in ("label", "alias", "role", "honorific") for span in kb_spans(doc))
+
+
 def _has_digit(tok) -> bool:
-    """A number written in digits: spaCy's ``like_num`` also takes the ordinal «أول» of «الاجتماع الأول»."""
-    return any(c.isdigit() for c in tok.text)
+    """A number (digits or a number word) that ends a name — not a definite ordinal («الاجتماع الأول»،
+    «الدورة الثامنة عشرة»: spaCy's ``like_num`` takes those too) and not the years of a period the name
+    covers («… للفترة 2025-2029»)."""
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    if any(c.isdigit() for c in tok.text):
+        return prev is None or prev.norm_ not in _PERIOD_WORDS
+    definite = prev is not None and getattr(prev._, "clitic", "") == "article"
+    return bool(tok.like_num) and not definite
 
 
 def _signing_before(doc: Doc, k: int) -> bool:
@@ -141,6 +166,10 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
             continue
         if tok.is_punct or tok.is_space or tok.text in _QUOTES_CLOSE or "\n" in doc[end - 1].whitespace_:
             break  # a name never runs past punctuation or the end of a line (a headline)
+        if (tok.norm_ in _ON_TO and getattr(tok._, "clitic", "") == "" and doc[end - 1].norm_ != "و"
+                and _continues_after(doc, end + 1)):  # «… وعلى عشر اتفاقيات»: another object, not the name
+            end += 1
+            continue
         if tok.norm_ in _STOP_WORDS and getattr(tok._, "clitic", "") == "":
             field = tok.norm_ == "في" and _opens_field(doc, end + 1)
             # the parties close a title: «المعاهدة بين دولتي كوريا وروسيا»، «… للتعاون بين الحزبين»;

@@ -125,3 +125,16 @@ def test_arrival_and_stay_are_one_visit(mini_nlp):
             "واستقبل فلاديمير بوتين اليوم كيم جونغ أون بمناسبة زيارته إلى روسيا.")
     visits = [e for e in _events(text, mini_nlp, "2024-06-19") if e[0] == "visited"]
     assert [v[4] for v in visits if "russia" in v[2]] == ["2024-06-18"], visits
+
+
+@pytest.mark.parametrize("text, name", [
+    # «على»/«إلى» inside a name, the occasion or a new object after it
+    ("وقع الوزيران اتفاقية لتجنب الازدواج الضريبي على الدخل على هامش القمة.", "اتفاقية لتجنب الازدواج الضريبي على الدخل"),
+    ("ووقع الجانبان مذكرة تفاهم للتعاون الثقافي وعلى عشر اتفاقيات أخرى.", "مذكرة تفاهم للتعاون الثقافي"),
+    # a definite ordinal and the years of a period belong to the name
+    ("ووقّع الوزيران محضر الاجتماع الثالث للجنة المشتركة.", "محضر الاجتماع الثالث للجنة المشتركة"),
+    ("ووقع الحزبان مذكرة تعاون للفترة 2025-2029.", "مذكرة تعاون للفترة 2025-2029"),
+])
+def test_agreement_names_prepositions_ordinals_periods(mini_nlp, text, name):
+    a = mentions(mini_nlp, text)
+    assert [m.text for m in a.mentions if m.type == "AGREEMENT"] == [name]
