@@ -1,5 +1,5 @@
 """Regression floors on the development set (tests/data/dev, 12 fresh articles from other regions) and
-on the held-out sets that have been used for error analysis (holdout to holdout6): the seeds alone would
+on the held-out sets that have been used for error analysis (holdout to holdout7): the seeds alone would
 let rules that only fit them pass.  A new blind set is measured in aggregate only and gets no floor here
 until it has been used for error analysis (a floor would invite tuning to it).  Raise the floors as the
 pipeline improves."""
@@ -13,7 +13,8 @@ DATA = Path(__file__).resolve().parent / "data"
 # (set, documents, entity F1, relations micro F1, date accuracy) floors; measured 2026-12-03 13:45 UTC:
 # dev 0.922 / 0.925 / 0.986, holdout 0.846 / 0.844 / 0.917, holdout2 0.819 / 0.789 / 0.906,
 # holdout3 0.831 / 0.818 / 0.933, holdout4 0.816 / 0.704 / 0.940, holdout5 0.821 / 0.529 / 0.915,
-# holdout6 0.798 / 0.678 / 0.953
+# holdout6 0.798 / 0.678 / 0.971, holdout7 0.839 / 0.612 / 0.627 (two datelines without a year: their
+# relations are dated «--MM-DD» by design, the gold gives the year the story implies)
 FLOORS = {
     "dev": (12, 0.90, 0.90, 0.95),
     "holdout": (8, 0.82, 0.81, 0.89),
@@ -22,6 +23,7 @@ FLOORS = {
     "holdout4": (8, 0.79, 0.67, 0.91),
     "holdout5": (8, 0.79, 0.50, 0.88),
     "holdout6": (8, 0.77, 0.65, 0.92),
+    "holdout7": (8, 0.81, 0.58, 0.60),
 }
 
 
