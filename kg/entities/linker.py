@@ -218,13 +218,14 @@ class EntityLinker:
             prev_word = normalize(prev[-1]).removeprefix("و").removeprefix("ف") if prev else ""
             # «عقد الصفدي ودار»: coordinated with a person just named, it is a person too
             coordinated = pre == "و" and w.start() in person_ends
-            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS and not coordinated:  # «الى» is no article
+            courtesy = prev_word in _courtesy_words()  # «المشير منير»، «السيد عطاف»: a rank or honorific names him
+            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS and not coordinated and not courtesy:  # «الى» is no article
                 continue
             # a common word (السوداني is also "Sudanese") counts as the surname only where no noun
             # precedes it for it to qualify: after a verb («وكان السوداني قد وصل»، «التقى السوداني»)
             # or a preposition («نقل إلى السوداني رسالة»), or an indefinite noun a definite adjective
             # cannot qualify («بحضور السوداني»)
-            if freq.get(name, 0) > self.rare_max and not (coordinated or prev_word in clause_openers() or prev_word in event_words()
+            if freq.get(name, 0) > self.rare_max and not (coordinated or courtesy or prev_word in clause_openers() or prev_word in event_words()
                                                           or prev_word in _NOUN_PREPOSITIONS
                                                           or _indefinite(prev[-1] if prev else "")):
                 continue
@@ -1115,6 +1116,14 @@ def _nasab_end(text: str, end: int, starts: set[int]) -> int:
             break
         end += nxt.end()
     return end
+
+
+@lru_cache(maxsize=1)
+def _courtesy_words() -> frozenset[str]:
+    """One-word honorifics and ranks (السيد، الدكتور، المشير …), normalized."""
+    from kg.entities.gazetteer import load_references
+
+    return frozenset(normalize(r["text"]) for r in load_references() if r["kind"] == "honorific" and " " not in r["text"])
 
 
 @lru_cache(maxsize=1)

@@ -258,3 +258,10 @@ def test_a_title_after_a_title_is_another_person(nlp):
 def test_a_title_word_before_bin_is_a_given_name(nlp):
     a = mentions(nlp, "كما اجتمع الدكتور سلطان بن سعد المريخي وزير الدولة للشؤون الخارجية مع السيد ويتكوف.")
     assert any(t.startswith("سلطان بن سعد") for t, _ in _people(a))
+
+
+def test_surname_after_a_rank_is_the_person(nlp):
+    """«المشير منير» after «المشير سيد عاصم منير»: a common word as surname counts when a rank names it."""
+    a = mentions(nlp, "استقبل وزير الدفاع رئيس أركان الجيش الباكستاني المشير سيد عاصم منير. ونقل المشير منير "
+                      "تحيات رئيس الوزراء.", date="2025-10-08")
+    assert [e for t, e in _people(a) if t == "منير"] == ["asim-munir"]
