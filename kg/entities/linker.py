@@ -896,7 +896,8 @@ def _role_fits(wanted: str | None, held: str | None) -> bool:
     return wanted in _GENERIC_ROLES and bool(held) and held.endswith("minister") and held != "prime-minister"
 
 
-_ATTENDANCE_RE = re.compile(r"(?:بحضور|وبحضور|حضره|حضرها)[^.،؛]{0,60}$")
+# «بحضور X»، «وحضر اللقاء X، وY»: an attendance list runs on through its commas to the sentence's end
+_ATTENDANCE_RE = re.compile(r"(?:بحضور|وبحضور|حضره|حضرها|(?<![\u0621-\u064a])و?حضر(?![\u0621-\u064a]))[^.؛]{0,120}$")
 
 
 def _in_attendance(text: str, start: int) -> bool:

@@ -265,3 +265,11 @@ def test_surname_after_a_rank_is_the_person(nlp):
     a = mentions(nlp, "استقبل وزير الدفاع رئيس أركان الجيش الباكستاني المشير سيد عاصم منير. ونقل المشير منير "
                       "تحيات رئيس الوزراء.", date="2025-10-08")
     assert [e for t, e in _people(a) if t == "منير"] == ["asim-munir"]
+
+
+def test_people_in_an_attendance_list_are_not_the_two_who_sign(nlp):
+    """«حضر اللقاء X، وY. ووقّع الوزيران»: the two are the ministers, not the attendees named since."""
+    a = mentions(nlp, "التقى وزير الخارجية الأردني أيمن الصفدي نظيره العراقي فؤاد حسين. وحضر اللقاء السفير "
+                      "سامي الخطيب، ومدير الإدارة كريم الساعدي. ووقّع الجانبان مذكرة تفاهم للتعاون في مجال النقل.")
+    plural = [m.entity_ids for m in a.mentions if m.method == "plural"]
+    assert plural and set(plural[-1]) == {"ayman-safadi", "fuad-hussein"}
