@@ -55,19 +55,15 @@ _CONTEXT_NOUNS = {normalize(w) for w in ("ختام", "إطار", "أعقاب", "
 def _opens_field(doc: Doc, k: int) -> bool:
     """After «في»: the agreement's field («في مجال الطاقة»، «في نقل الغاز») continues the name; a
     place, a time or the occasion («في الرياض»، «في ختام الزيارة»، «في 12 مايو») ends it."""
-    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
-        k += 1
+    k = _after_article(doc, k)
     if k >= len(doc):
         return False
     tok = doc[k]
     if tok.norm_ in _FIELD_WORDS:
         return True
-    if tok.is_punct or _has_digit(tok) or getattr(tok._, "clitic", "") or tok.norm_ in _CONTEXT_NOUNS or tok.norm_ in _STOP_WORDS:
+    if tok.is_punct or _is_number(tok) or getattr(tok._, "clitic", "") or tok.norm_ in _CONTEXT_NOUNS or tok.norm_ in _STOP_WORDS:
         return False
-    for span in kb_spans(doc):
-        if span.start <= k < span.end and span.label_ in ("label", "alias", "nisba", "short"):
-            return False  # a named place, state or person
-    return True
+    return not _in_kb_span(doc, k, ("label", "alias", "nisba", "short"))  # a named place, state or person
 
 
 def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
@@ -93,27 +89,37 @@ def find_agreements(doc: Doc, *, min_words: int = 2) -> list[Mention]:
     return _corefer(out)
 
 
-def _place_after(doc: Doc, k: int) -> bool:
-    """A KB place or state name starts at token ``k`` (after its article)."""
+def _after_article(doc: Doc, k: int) -> int:
+    """The first token from ``k`` on that is not a split article («ال» of «المجال»)."""
     while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
         k += 1
-    return any(span.start <= k < span.end and span.label_ in ("label", "alias") for span in kb_spans(doc))
+    return k
+
+
+def _in_kb_span(doc: Doc, k: int, labels: tuple[str, ...]) -> bool:
+    """Token ``k`` lies inside a gazetteer match of one of ``labels``."""
+    return any(span.start <= k < span.end and span.label_ in labels for span in kb_spans(doc))
+
+
+def _place_after(doc: Doc, k: int) -> bool:
+    """A KB place or state name starts at token ``k`` (after its article)."""
+    k = _after_article(doc, k)
+    return _in_kb_span(doc, k, ("label", "alias"))
 
 
 def _continues_after(doc: Doc, k: int) -> bool:
     """After «على»/«إلى»: a plain noun continues the name; the occasion, a clause, a number or a name
     (a place: «وقّعاها على … في الرياض»، a person) ends it."""
-    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
-        k += 1
+    k = _after_article(doc, k)
     if k >= len(doc):
         return False
     tok = doc[k]
-    if tok.is_punct or _has_digit(tok) or tok.norm_ in _OCCASION_AFTER or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS:
+    if tok.is_punct or _is_number(tok) or tok.norm_ in _OCCASION_AFTER or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS:
         return False
-    return not any(span.start <= k < span.end and span.label_ in ("label", "alias", "role", "honorific") for span in kb_spans(doc))
+    return not _in_kb_span(doc, k, ("label", "alias", "role", "honorific"))
 
 
-def _has_digit(tok) -> bool:
+def _is_number(tok) -> bool:
     """A number (digits or a number word) that ends a name — not a definite ordinal («الاجتماع الأول»،
     «الدورة الثامنة عشرة»: spaCy's ``like_num`` takes those too) and not the years of a period the name
     covers («… للفترة 2025-2029»)."""
@@ -182,7 +188,7 @@ def agreement_at(doc: Doc, head_start: int, head_end: int) -> Mention | None:
         elif (in_parties and tok.norm_ == "و" and getattr(tok._, "clitic", "") == "prefix" and end + 1 < len(doc)
               and doc[end + 1].norm_ in _ACTION_NOUNS):
             break  # «… بين روسيا وإيران وتوسيع التعاون …»: «و» + an action noun goes on with the sentence
-        if _has_digit(tok) or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
+        if _is_number(tok) or (tok.norm_ in event_verbs("signed") and getattr(doc[end - 1]._, "clitic", "") != "prefix"):
             break  # «… والهيدروجين وقّعها عن الجانب الكويتي …»: a signing verb ends the title
         if _signed_participle(doc, end) or (end > head_end and _is_role(doc, end)):
             break  # «… الموقعة بين البلدين»، «وقّع محضرَ الدورة رئيسا الحكومتين»: the name has ended
@@ -198,11 +204,8 @@ def _dash_joins(doc: Doc, k: int) -> bool:
     stop word or punctuation) after it, on the same line."""
     if k + 1 >= len(doc) or not doc[k - 1].whitespace_ or not doc[k].whitespace_ or "\n" in doc[k].whitespace_:
         return False
-    j = k + 1
-    while j + 1 < len(doc) and getattr(doc[j]._, "clitic", "") == "article":
-        j += 1  # «الشلامجة – البصرة»: the article of the second name
-    nxt = doc[j]
-    return not (nxt.is_punct or _has_digit(nxt) or nxt.norm_ in _STOP_WORDS or getattr(nxt._, "clitic", ""))
+    nxt = doc[min(_after_article(doc, k + 1), len(doc) - 1)]  # «الشلامجة – البصرة»: the second name's article
+    return not (nxt.is_punct or _is_number(nxt) or nxt.norm_ in _STOP_WORDS or getattr(nxt._, "clitic", ""))
 
 
 def _continues_word(tok) -> bool:
@@ -235,13 +238,12 @@ def _is_role(doc: Doc, k: int) -> bool:
 def _names_parties(doc: Doc, k: int) -> bool:
     """After «بين»: a name or a noun («الحزبين»، «مجلس الشورى») continues the title; a time, a number
     («بين 12 و14 مايو») or just «the two countries / sides» («بين البلدين») does not."""
-    while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
-        k += 1
+    k = _after_article(doc, k)
     if k >= len(doc):
         return False
     tok = doc[k]
     construct = k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix"  # «وزارتي خارجية البلدين»
-    return not (tok.is_punct or _has_digit(tok) or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS
+    return not (tok.is_punct or _is_number(tok) or tok.norm_ in _STOP_WORDS or tok.norm_ in _CONTEXT_NOUNS
                 or (tok.norm_ in _GENERIC_PARTIES and not construct))
 
 

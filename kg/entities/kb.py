@@ -74,9 +74,9 @@ class KnowledgeBase:
         self._fuzzy: dict[str, tuple[str, ...]] = {}  # name → fuzzy_people answer (the KB does not change)
         for ent in self.entities.values():
             if ent.type in ("PERSON", "PLACE", "ORG", "PARTY"):
-                known = {ent.label_ar, *ent.aliases_ar}
-                ent.aliases_ar = list(ent.aliases_ar) + [v for n in [ent.label_ar, *ent.aliases_ar]
-                                                         for v in compound_spellings(n) if v not in known]
+                names = [ent.label_ar, *ent.aliases_ar]
+                variants = [v for n in names for v in compound_spellings(n)]
+                ent.aliases_ar = list(dict.fromkeys([*ent.aliases_ar, *(v for v in variants if v != ent.label_ar)]))
         for ent in self.entities.values():
             for alias in self._aliases_of(ent):
                 self._by_norm[normalize(alias.text)].append(alias)

@@ -18,7 +18,6 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
-import functools
 import re
 from functools import lru_cache
 from dataclasses import dataclass
@@ -53,6 +52,8 @@ class EntityLinker:
         self.use_ner = use_ner
         self.lexicon = lexicon  # word frequencies (kg.text.clitics.Lexicon): names are rare words
         self.rare_max = rare_max
+        # heads of state (the KB's roles) and of government: the offices an envoy or a delegation's head is not
+        self._head_roles = frozenset({r.id for r in kb.roles.values() if r.head_of_state} | {"prime-minister"})
 
     # ----------------------------------------------------------------- public
     def __call__(self, doc: Doc) -> Doc:
@@ -142,7 +143,7 @@ class EntityLinker:
         cands: list[Span] = kb_spans(doc) + self._org_spans(doc) + self._facility_spans(doc) + self._titled_names(doc)
         if self.use_ner:
             # a tagged «العماد» or «الشيخ» alone is the courtesy before a name, not a person
-            courtesy = {t for sp in kb_spans(doc) if sp.label_ == "honorific" for t in range(sp.start, sp.end)}
+            courtesy = _courtesy_tokens(doc)
             for s in list(doc.spans.get("ner", [])):
                 if all(t in courtesy for t in range(s.start, s.end)):
                     continue
@@ -281,7 +282,7 @@ class EntityLinker:
                 if k < len(doc) and not doc[k].is_punct:
                     starts.add(k + 1)
         starts = sorted(starts)
-        courtesy = {t for sp in matches if sp.label_ == "honorific" for t in range(sp.start, sp.end)}
+        courtesy = _courtesy_tokens(doc)
         out: list[Span] = []
         for k in starts:
             # skip a state complement or further honorifics: «رئيس مجلس الدوما للاتحاد الروسي X Y»،
@@ -704,10 +705,16 @@ class EntityLinker:
             roles = set(positions_of.get(m.entity_id, ()))
             ent = self.kb.entities.get(m.entity_id)
             if ent is not None:
-                roles |= {p["role"] for p in ent.positions if p.get("role") and (ent.holds(p["role"], p.get("of"), date) if date else p.get("end") is None)}
+                roles.update(_current_roles(ent, date))
             if any(_office_kind(r) == office for r in roles):
                 out.append(m.entity_id)
         return out
+
+    def _heads_now(self, eid: str, date) -> bool:
+        """The KB has this person as a head of state or government at ``date``."""
+        ent = self.kb.entities.get(eid)
+        return ent is not None and any(p.get("role") in self._head_roles and ent.holds(p["role"], p.get("of"), date)
+                                       for p in ent.positions)
 
     def _person_states(self, mentions: list[Mention], positions) -> dict[str, str]:
         """Each person's state: from the document's own titles first, else the KB."""
@@ -729,15 +736,12 @@ class EntityLinker:
         state = self.kb.state_of(state) or state
         if host is None or state == host:
             return None
-        heads = {r.id for r in self.kb.roles.values() if r.head_of_state} | {"prime-minister"}
         stated = self._person_states(mentions, positions)
         counts: dict[str, int] = {}
         for m in mentions:
             if m.type != "PERSON" or m.method in ("plural", "guest", "title") or stated.get(m.entity_id) != state:
                 continue
-            ent = self.kb.entities.get(m.entity_id)
-            if ent is not None and role not in heads and any(p.get("role") in heads and ent.holds(p["role"], p.get("of"), date)
-                                                            for p in ent.positions):
+            if role not in self._head_roles and self._heads_now(m.entity_id, date):
                 continue  # the envoy of the president is not the president
             counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
         return max(counts, key=lambda e: counts[e]) if counts else None
@@ -750,12 +754,11 @@ class EntityLinker:
         if host is None:
             return None
         nisba = next((sp.kb_id_ for sp in kb_spans(doc) if sp.label_ == "nisba" and sp.start == span.end), None)
-        if nisba is None and normalize(span.text) in _DELEGATION_WORDS:
+        delegation = normalize(span.text) in _DELEGATION_WORDS
+        if nisba is None and delegation:
             return None  # «الوفد» alone may be either side's
         stated = self._person_states(mentions, positions)
         counts: dict[str, int] = {}
-        delegation = normalize(span.text) in _DELEGATION_WORDS
-        heads = {r.id for r in self.kb.roles.values() if r.head_of_state} | {"prime-minister"}
         date = doc.user_data.get("kg_date")
         for m in mentions:
             if m.type != "PERSON" or m.method in ("plural", "guest"):
@@ -764,9 +767,7 @@ class EntityLinker:
             state = stated.get(eid)
             if not (state and state != host and (nisba is None or state == (self.kb.state_of(nisba) or nisba))):
                 continue
-            ent = self.kb.entities.get(eid)
-            if delegation and ent is not None and any(p.get("role") in heads and ent.holds(p["role"], p.get("of"), date)
-                                                      for p in ent.positions):
+            if delegation and self._heads_now(eid, date):
                 continue  # «الوفد الصيني» is led by the visiting official, not the president who sent him
             counts[eid] = counts.get(eid, 0) + 1
         # «الوزير الضيف»: the guest holds the title said before it
@@ -789,11 +790,9 @@ class EntityLinker:
         if owner is None:
             return None
         # the KB's offices at the date first: a title the story seems to give can be a misread object
-        roles = []
-        if owner in self.kb:
-            roles += [p.get("role") for p in self.kb[owner].positions if p.get("role") and (
-                self.kb[owner].holds(p.get("role"), p.get("of"), date) if date else p.get("end") is None)]
+        roles = _current_roles(self.kb[owner], date) if owner in self.kb else []
         roles += [p.get("role") for p in positions if p.get("person") == owner and p.get("role")]
+        at = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
         for role in dict.fromkeys(roles):
             holders = [h for h in self.kb.holders(role, of, date) if h != owner and (date or any(
                 p.get("role") == role and p.get("of") == of and p.get("end") is None for p in self.kb[h].positions))]
@@ -801,7 +800,6 @@ class EntityLinker:
             if in_doc:
                 return in_doc[0]
             # the story's own apposition («وزير الخارجية الصومالي أحمد معلم فقي»), for offices the KB lacks
-            at = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
             told = [p.get("person") or at.get(p.get("at")) for p in positions if p.get("role") == role and p.get("of") == of]
             told = [t for t in told if t is not None and t != owner]
             if told:
@@ -878,6 +876,17 @@ _PLURAL_OFFICES = {normalize(w): kind for kind, words in {
 def _plural_office(norm: str) -> str | None:
     """The kind of office a plural reference names («الوزيران» → minister), from its first word."""
     return _PLURAL_OFFICES.get(norm.split()[0]) if norm else None
+
+
+def _current_roles(ent, date) -> list[str]:
+    """The roles a KB person holds at ``date`` (ISO prefix), or today's open ones without a date."""
+    return [p["role"] for p in ent.positions
+            if p.get("role") and (ent.holds(p["role"], p.get("of"), date) if date else p.get("end") is None)]
+
+
+def _courtesy_tokens(doc: Doc) -> set[int]:
+    """Tokens inside an honorific or rank the gazetteer matched («العماد»، «صاحب السمو»)."""
+    return {t for sp in kb_spans(doc) if sp.label_ == "honorific" for t in range(sp.start, sp.end)}
 
 
 def _office_kind(role: str) -> str | None:

@@ -205,11 +205,7 @@ class RelationExtractor:
                 if u.mention.type != "PERSON" or u.gov not in (None, "و") or _uncovered_words(doc, trig.end, u.np_start) > 3 + 4 * len(chairs):
                     break
                 chairs += [e for e in u.mention.entity_ids if e not in chairs]
-            if len(chairs) < 2:
-                return None
-            etype, conf = "met", 0.6
-            ev = Event("met", chairs[:2], confidence=conf)
-            return ev
+            return Event("met", chairs[:2], confidence=0.6) if len(chairs) >= 2 else None
         if etype in ("met", "phone_call"):
             others = self._companions(doc, trig, after, subject, before)
             if etype == "met" and trig.pos != "noun" and subject and _object_pronoun(doc, trig):
@@ -827,12 +823,13 @@ def _invite_verb(doc: Doc, trig: Trigger, *, perfect: bool = False) -> int | Non
     return None
 
 
+_PASSIVE_MARK = re.compile("[^\u0621-\u064a]*[\u0621-\u064a]\u064f[^\u0621-\u064a]*[\u0621-\u064a]")  # «وُقّع»
+
+
 def _passive(doc: Doc, trig: Trigger) -> bool:
     """A verb written with the passive's damma on its first letter («وُقّع»، «وُقِّعت»): it has no agent
     subject, whoever is named after it («كما وُقّع، بحضور الوزيرين، برنامج …»)."""
-    text = doc[trig.start].text
-    letters = [c for c in text if "\u0621" <= c <= "\u064a"]
-    return trig.pos == "verb" and len(letters) >= 2 and text[text.index(letters[0]) + 1:text.index(letters[0]) + 2] == "\u064f"
+    return trig.pos == "verb" and _PASSIVE_MARK.match(doc[trig.start].text) is not None
 
 
 def _purpose(doc: Doc, trig: Trigger) -> bool:
