@@ -1,4 +1,5 @@
-"""Statistical Arabic NER: a CRF tagger (python-crfsuite) and its spaCy component ``kg_ner``.
+"""Statistical Arabic NER: a CRF tagger (trained by python-crfsuite, decoded in numpy) and its spaCy
+component ``kg_ner``.
 
 * :class:`CrfTagger` tags ANERcorp-like words (whitespace tokens, punctuation split off, clitics
   attached) with IOB2 tags ``B-/I-PERS|LOC|ORG|MISC``.
@@ -21,11 +22,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
 from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.entities.ner_features import STACK_WINDOW, Lexicon, document_contexts, sent_features, stack_features
+from kg.entities.crf import CrfModel, marginals, viterbi
+from kg.entities.ner_features import STACK_WINDOW, Lexicon, context_keys, document_contexts, stack_doc_features
+from kg.entities.ner_scores import Layout, StateScorer, split
 from kg.errors import DataFileError
 
 MODEL_FILE = "model.crfsuite"
@@ -52,22 +56,25 @@ class CrfTagger:
     With a second-pass model (``model2.crfsuite``) the tagger is document-aware: the first pass tags
     every sentence, and the second pass sees those tags plus how the same word was tagged in the
     neighbouring sentences (``tag_sents`` over a document or a CoNLL stream).
+
+    The models are trained by crfsuite and read into numpy (:mod:`kg.entities.crf`); words are
+    scored from cached per-word weight sums (:class:`kg.entities.ner_scores.StateScorer`), which
+    gives the tags crfsuite's own tagger gives for :func:`sent_features`, at a fraction of the cost.
     """
 
-    def __init__(self, tagger, lexicon: Lexicon, model_dir: Path, tagger2=None, window: int = STACK_WINDOW,
-                 o_threshold: float | None = None) -> None:
-        self._tagger = tagger
-        self._tagger2 = tagger2
+    def __init__(self, model: CrfModel, lexicon: Lexicon, model_dir: Path, model2: CrfModel | None = None,
+                 window: int = STACK_WINDOW, o_threshold: float | None = None) -> None:
+        self.model = model
+        self.model2 = model2
         self.window = window
         self.o_threshold = o_threshold
         self.lexicon = lexicon
         self.model_dir = model_dir
+        self._scorer = StateScorer([model] if model2 is None else [model, model2], lexicon)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "CrfTagger":
         """Load from a model directory (or the ``model.crfsuite`` file inside one)."""
-        import pycrfsuite
-
         p = Path(path) if path is not None else default_model_dir()
         model_dir = p.parent if p.is_file() else p
         model_file = model_dir / MODEL_FILE
@@ -78,16 +85,14 @@ class CrfTagger:
         meta_file = model_dir / META_FILE
         meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
 
-        def _open(f: Path):
-            t = pycrfsuite.Tagger()
+        def _open(f: Path) -> CrfModel:
             try:
-                t.open(str(f))
-            except Exception as exc:  # pycrfsuite raises a bare ValueError/OSError on a bad file
-                raise DataFileError(f"NER model unreadable: {f} ({exc}); {TRAIN_HINT}") from exc
-            return t
+                return CrfModel.load(f)
+            except DataFileError as exc:
+                raise DataFileError(f"{exc}; {TRAIN_HINT}") from exc
 
-        tagger2 = _open(model_dir / MODEL2_FILE) if (model_dir / MODEL2_FILE).is_file() else None
-        return cls(_open(model_file), lexicon, model_dir, tagger2, int(meta.get("stack_window", STACK_WINDOW)),
+        model2 = _open(model_dir / MODEL2_FILE) if (model_dir / MODEL2_FILE).is_file() else None
+        return cls(_open(model_file), lexicon, model_dir, model2, int(meta.get("stack_window", STACK_WINDOW)),
                    meta.get("o_threshold"))
 
     def tag(self, words: list[str]) -> list[str]:
@@ -96,35 +101,49 @@ class CrfTagger:
 
     def tag_sents(self, sentences: list[list[str]]) -> list[list[str]]:
         """IOB2 tags for consecutive sentences of one document (or a CoNLL stream)."""
-        feats = [sent_features(list(w), self.lexicon) if w else [] for w in sentences]
-        if self._tagger2 is None:
-            return [self._decode(self._tagger, f) if f else [] for f in feats]
-        first = [repair_iob2(self._tagger.tag(f)) if f else [] for f in feats]
+        sentences = [list(w) for w in sentences]
+        full = [w for w in sentences if w]
+        layout = Layout.of(full, self.lexicon)
+        scores = self._scorer.scores(layout)
+        first_scores = split(scores[:, self._scorer.columns[0]], layout)
+        if self.model2 is None:
+            return self._fill(sentences, self._decode(self.model, first_scores))
+        labels = self.model.labels
+        first_full = [repair_iob2([labels[i] for i in path]) for path in viterbi(first_scores, self.model.transitions)]
+        first = self._fill(sentences, first_full)
         freq = self.lexicon.freq
-        ctxs = document_contexts([list(w) for w in sentences], first, freq, self.window)
-        out = []
-        for w, f, t1, ctx in zip(sentences, feats, first, ctxs):
-            if not w:
-                out.append([])
-                continue
-            f2 = [a + b for a, b in zip(f, stack_features(list(w), t1, ctx, freq))]
-            out.append(self._decode(self._tagger2, f2))
-        return out
+        keys = context_keys(sentences, freq)
+        ctxs = document_contexts(sentences, first, freq, self.window, keys)
+        doc_feats = [stack_doc_features(w, ctx, freq, k) for w, ctx, k in zip(sentences, ctxs, keys) if w]
+        second = self._scorer.add_stacked(scores, 1, layout, first_full, doc_feats)
+        return self._fill(sentences, self._decode(self.model2, split(second, layout)))
 
-    def _decode(self, tagger, feats) -> list[str]:
+    @staticmethod
+    def _fill(sentences: list[list[str]], tags: list[list[str]]) -> list[list[str]]:
+        """Tags of the non-empty sentences put back among the empty ones."""
+        it = iter(tags)
+        return [next(it) if w else [] for w in sentences]
+
+    def _decode(self, model: CrfModel, scores: list) -> list[list[str]]:
         """Viterbi tags; with ``o_threshold``, an ``O`` whose best entity label has a marginal
         probability of at least the threshold takes that label (trades precision for recall)."""
-        tags = tagger.tag(feats)
-        if self.o_threshold is not None:
-            labels = [lab for lab in tagger.labels() if lab != "O"]
-            for i, t in enumerate(tags):
-                # the entity labels' marginals sum to 1 - P(O): when that is below the threshold none
-                # of them can reach it, so the other eight marginals need not be computed
-                if t == "O" and 1.0 - tagger.marginal("O", i) + 1e-9 >= self.o_threshold:
-                    p, best = max((tagger.marginal(lab, i), lab) for lab in labels)
-                    if p >= self.o_threshold:
-                        tags[i] = best
-        return repair_iob2(tags)
+        labels = model.labels
+        paths = viterbi(scores, model.transitions)
+        out = []
+        if self.o_threshold is None:
+            return [repair_iob2([labels[i] for i in p]) for p in paths]
+        o = labels.index("O")
+        ents = sorted((lab, i) for i, lab in enumerate(labels) if lab != "O")
+        thr = self.o_threshold
+        for path, probs in zip(paths, marginals(scores, model.transitions)):
+            tags = [labels[i] for i in path]
+            for t in np.flatnonzero((np.array(path) == o) & (1.0 - probs[:, o] + 1e-9 >= thr)).tolist():
+                # the highest entity marginal, the greater label name on a tie (as ``max`` over pairs)
+                p, best = max((probs[t, i], lab) for lab, i in ents)
+                if p >= thr:
+                    tags[t] = best
+            out.append(repair_iob2(tags))
+        return out
 
 
 def repair_iob2(tags: list[str]) -> list[str]:

@@ -416,15 +416,22 @@ def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int, pr
     n = len(infos)
     stripped = [info["n_st"] for info in infos]
     get = gaz.get
+    starts_key = "g1" + prefix
     for i in range(n):
         longest = min(max_len, n - i)
         if longest < min_len:
             continue
         info = infos[i]
-        firsts = (info["rest_st"], info["n_st"]) if info["rest_st"] != info["n_st"] else (info["rest_st"],)
+        # the forms of this word that begin some entry, kept with the word: most begin none
+        starts = info.get(starts_key)
+        if starts is None or starts[0] is not gaz:
+            firsts = (info["rest_st"], info["n_st"]) if info["rest_st"] != info["n_st"] else (info["rest_st"],)
+            starts = info[starts_key] = (gaz, tuple(f for f in firsts if get(hkey(prefix + f)) is not None))
+        if not starts[1]:
+            continue
         best = 0
         hit: set[str] = set()
-        for f in firsts:
+        for f in starts[1]:
             key = prefix + f
             for L in range(1, longest + 1):
                 if L > 1:
@@ -581,11 +588,16 @@ def _ctx_key(word: str, freq: dict[str, int] | None) -> str:
     return key
 
 
-def sentence_memory(words: list[str], tags: list[str], freq: dict[str, int] | None) -> dict[str, dict[str, int]]:
+def context_keys(sentences: list[list[str]], freq: dict[str, int] | None) -> list[list[str]]:
+    """:func:`_ctx_key` of every word of some sentences (computed once, read by the functions below)."""
+    return [[_ctx_key(w, freq) for w in words] for words in sentences]
+
+
+def sentence_memory(words: list[str], tags: list[str], freq: dict[str, int] | None,
+                    keys: list[str] | None = None) -> dict[str, dict[str, int]]:
     """First-pass evidence of one sentence: word key -> {type or "O": count}."""
     mem: dict[str, dict[str, int]] = {}
-    for w, t in zip(words, tags):
-        k = _ctx_key(w, freq)
+    for k, t in zip(keys if keys is not None else [_ctx_key(w, freq) for w in words], tags):
         if k:
             c = mem.setdefault(k, {})
             lab = t[2:] if t != "O" else "O"
@@ -594,14 +606,17 @@ def sentence_memory(words: list[str], tags: list[str], freq: dict[str, int] | No
 
 
 def document_contexts(sentences: list[list[str]], tags: list[list[str]], freq: dict[str, int] | None,
-                      window: int = STACK_WINDOW) -> list[dict[str, dict[str, int]]]:
+                      window: int = STACK_WINDOW, keys: list[list[str]] | None = None) -> list[dict[str, dict[str, int]]]:
     """For each sentence, the merged first-pass evidence of the other sentences within ``window``,
     for the word keys of that sentence (the only ones its second pass looks up).
 
     A running total over the sliding window, minus the sentence's own evidence: linear in the
-    document, where merging every neighbour's memory was ``window`` times the work.
+    document, where merging every neighbour's memory was ``window`` times the work.  ``keys``:
+    the sentences' :func:`context_keys`, when the caller has them already.
     """
-    mems = [sentence_memory(w, t, freq) for w, t in zip(sentences, tags)]
+    if keys is None:
+        keys = context_keys(sentences, freq)
+    mems = [sentence_memory(w, t, freq, k) for w, t, k in zip(sentences, tags, keys)]
     total: dict[str, dict[str, int]] = {}
 
     def add(mem: dict[str, dict[str, int]], sign: int) -> None:
@@ -621,7 +636,7 @@ def document_contexts(sentences: list[list[str]], tags: list[list[str]], freq: d
             add(mems[i + window], 1)
         own = mems[i]
         merged: dict[str, dict[str, int]] = {}
-        for k in {_ctx_key(w, freq) for w in sentences[i]} - {""}:
+        for k in set(keys[i]) - {""}:
             c = {lab: v - own.get(k, {}).get(lab, 0) for lab, v in total.get(k, {}).items()}
             c = {lab: v for lab, v in c.items() if v}
             if c:
@@ -641,21 +656,37 @@ def _ctx_feats(c: dict[str, int] | None, prefix: str) -> list[str]:
     return [prefix + "doc=" + best, prefix + f"docs={best}{min(int(share * 4), 3)}"]
 
 
-def stack_features(words: list[str], first: list[str], ctx: dict[str, dict[str, int]],
-                   freq: dict[str, int] | None) -> list[list[str]]:
-    """Extra second-pass features: first-pass tags (±1) and document evidence for the word (±1)."""
-    keys = [_ctx_key(w, freq) for w in words]
+def stack_tag_features(first: list[str]) -> list[list[str]]:
+    """Second-pass features from the first-pass tags: the word's own, its neighbours', and the
+    previous/own pair."""
+    N = len(first)
+    out = []
+    for i in range(N):
+        prev = first[i - 1] if i > 0 else "BOS"
+        out.append(["t0=" + first[i], "t-1=" + prev, "t+1=" + (first[i + 1] if i + 1 < N else "EOS"),
+                    "t-1|t0=" + prev + "|" + first[i]])
+    return out
+
+
+def stack_doc_features(words: list[str], ctx: dict[str, dict[str, int]], freq: dict[str, int] | None,
+                       keys: list[str] | None = None) -> list[list[str]]:
+    """Second-pass features from the document: how the word and its neighbours (±1) were tagged in
+    the other sentences nearby."""
+    if keys is None:
+        keys = [_ctx_key(w, freq) for w in words]
     N = len(words)
     out = []
     for i in range(N):
-        f = ["t0=" + first[i]]
-        f.append("t-1=" + (first[i - 1] if i > 0 else "BOS"))
-        f.append("t+1=" + (first[i + 1] if i + 1 < N else "EOS"))
-        f.append("t-1|t0=" + (first[i - 1] if i > 0 else "BOS") + "|" + first[i])
-        f += _ctx_feats(ctx.get(keys[i]) if keys[i] else None, "")
+        f = _ctx_feats(ctx.get(keys[i]) if keys[i] else None, "")
         if i > 0 and keys[i - 1]:
             f += _ctx_feats(ctx.get(keys[i - 1]), "-1:")
         if i + 1 < N and keys[i + 1]:
             f += _ctx_feats(ctx.get(keys[i + 1]), "+1:")
         out.append(f)
     return out
+
+
+def stack_features(words: list[str], first: list[str], ctx: dict[str, dict[str, int]],
+                   freq: dict[str, int] | None) -> list[list[str]]:
+    """Extra second-pass features: first-pass tags (±1) and document evidence for the word (±1)."""
+    return [a + b for a, b in zip(stack_tag_features(first), stack_doc_features(words, ctx, freq))]
