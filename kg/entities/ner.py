@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.entities.crf import CrfModel, marginals, viterbi
-from kg.entities.ner_features import STACK_WINDOW, Lexicon, context_keys, document_contexts, stack_doc_features
+from kg.entities.ner_features import STACK_WINDOW, Lexicon, context_keys, document_contexts
 from kg.entities.ner_scores import Layout, StateScorer, split
 from kg.errors import DataFileError
 
@@ -114,8 +114,9 @@ class CrfTagger:
         freq = self.lexicon.freq
         keys = context_keys(sentences, freq)
         ctxs = document_contexts(sentences, first, freq, self.window, keys)
-        doc_feats = [stack_doc_features(w, ctx, freq, k) for w, ctx, k in zip(sentences, ctxs, keys) if w]
-        second = self._scorer.add_stacked(scores, 1, layout, first_full, doc_feats)
+        full_ctxs = [c for w, c in zip(sentences, ctxs) if w]
+        full_keys = [k for w, k in zip(sentences, keys) if w]
+        second = self._scorer.add_stacked(scores, 1, layout, first_full, full_ctxs, full_keys)
         return self._fill(sentences, self._decode(self.model2, split(second, layout)))
 
     @staticmethod
@@ -352,10 +353,20 @@ def annotate_doc(doc: Doc, tag_sents, key: str = "ner") -> Doc:
     """
     spans: list[Span] = []
     all_words = doc_words(doc)
+    n = len(all_words)
     sent_words = []
+    i = 0
     for s_start, s_end in _sentences(doc):
-        # a word never crosses a sentence boundary: cut it at the boundary if it would
-        words = [(t, max(a, s_start), min(b, s_end)) for t, a, b in all_words if a < s_end and b > s_start]
+        # words and sentences are both in order: one sweep; a word never crosses a sentence
+        # boundary, it is cut at the boundary if it would (and then seen in both sentences)
+        while i < n and all_words[i][2] <= s_start:
+            i += 1
+        words = []
+        j = i
+        while j < n and all_words[j][1] < s_end:
+            t, a, b = all_words[j]
+            words.append((t, max(a, s_start), min(b, s_end)))
+            j += 1
         if words:
             sent_words.append(words)
     all_tags = tag_sents([[w[0] for w in words] for words in sent_words]) if sent_words else []

@@ -414,24 +414,28 @@ def _gaz_tags(infos: list[dict[str, str]], gaz: dict[str, str], max_len: int, pr
     """
     out: list[list[str]] = [[] for _ in infos]
     n = len(infos)
-    stripped = [info["n_st"] for info in infos]
     get = gaz.get
     starts_key = "g1" + prefix
-    for i in range(n):
-        longest = min(max_len, n - i)
-        if longest < min_len:
-            continue
-        info = infos[i]
-        # the forms of this word that begin some entry, kept with the word: most begin none
+    # the forms of each word that begin some entry, kept with the word (most words begin none)
+    all_starts = []
+    for info in infos:
         starts = info.get(starts_key)
         if starts is None or starts[0] is not gaz:
             firsts = (info["rest_st"], info["n_st"]) if info["rest_st"] != info["n_st"] else (info["rest_st"],)
             starts = info[starts_key] = (gaz, tuple(f for f in firsts if get(hkey(prefix + f)) is not None))
-        if not starts[1]:
+        all_starts.append(starts[1])
+    stripped = None
+    for i, starts in enumerate(all_starts):
+        if not starts:
             continue
+        longest = min(max_len, n - i)
+        if longest < min_len:
+            continue
+        if stripped is None:
+            stripped = [info["n_st"] for info in infos]
         best = 0
         hit: set[str] = set()
-        for f in starts[1]:
+        for f in starts:
             key = prefix + f
             for L in range(1, longest + 1):
                 if L > 1:

@@ -23,6 +23,7 @@ from kg.entities.ner_features import (
     MAX_PHRASE,
     Lexicon,
     _context_features,
+    _ctx_feats,
     _gaz_tags,
     _static_features,
     _word_lookups,
@@ -122,6 +123,7 @@ class StateScorer:
         self._matrix = np.zeros((4096, _SLOTS, width))
         self._pairs: dict[tuple[str, str], tuple[int, int]] = {}
         self._tag_tables: dict[int, tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._doc_rows: dict[int, tuple[dict[tuple[str, ...], int], list]] = {}
 
     def _row_sum(self, attrs) -> np.ndarray:
         idx = [self.attrs[a] for a in attrs if a in self.attrs]
@@ -262,28 +264,49 @@ class StateScorer:
             W = self.weights if cols is None else self.weights[:, cols]
             np.add.at(S, np.array(pos), W[np.array(ids)])
 
+    def _doc_tables(self, m: int, codes: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows of model ``m``'s document-evidence features, per code, for the word itself and as the
+        previous (``-1:``) and next (``+1:``) word."""
+        cols = self.columns[m]
+        tables = self._doc_rows.setdefault(m, ({}, []))
+        index, rows = tables
+        for code in codes:
+            if code not in index:
+                index[code] = len(rows)
+                rows.append([self._row_sum([p + a for a in code])[cols] for p in ("", "-1:", "+1:")])
+        arr = np.array(rows)
+        return arr[:, 0], arr[:, 1], arr[:, 2]
+
     def add_stacked(self, S: np.ndarray, m: int, layout: Layout, first: list[list[str]],
-                    extra: list[list[list[str]]]) -> np.ndarray:
-        """Model ``m``'s columns of ``S`` plus its stacked features: the first-pass tags per sentence
-        (:func:`stack_tag_features`) and further attributes per word (:func:`stack_doc_features`)."""
+                    contexts: list[dict[str, dict[str, int]]], keys: list[list[str]]) -> np.ndarray:
+        """Model ``m``'s columns of ``S`` plus its stacked features (:func:`stack_features`): the
+        first-pass tags per sentence, and the document evidence (``contexts``, from
+        :func:`document_contexts`, for the sentences' :func:`context_keys`) of each word and its
+        neighbours."""
         cols = self.columns[m]
         out = S[:, cols].copy()
         if not layout.words:
             return out
-        at: list[int] = []
-        attrs: list[str] = []
-        i = 0
-        for sent in extra:
-            for word_attrs in sent:
-                for a in word_attrs:
-                    at.append(i)
-                    attrs.append(a)
-                i += 1
-        self._add_attrs(out, at, attrs, cols)
-        index, t0, tm1, tp1, pair = self._tags(m)
-        cur = np.array([index[t] for sent in first for t in sent], dtype=np.intp)
         p, ln = layout.pos, layout.lens
-        bos, eos = len(index) - 2, len(index) - 1
+        # document evidence: one code (its feature strings) per word, the same for its neighbours
+        codes: list[tuple[str, ...]] = []
+        for ctx, sent_keys in zip(contexts, keys):
+            seen: dict[str, tuple[str, ...]] = {"": ()}
+            for k in sent_keys:
+                code = seen.get(k)
+                if code is None:
+                    code = seen[k] = tuple(_ctx_feats(ctx.get(k), ""))
+                codes.append(code)
+        own, before, after = self._doc_tables(m, list(dict.fromkeys(codes)))
+        index = self._doc_rows[m][0]
+        cid = np.array([index[c] for c in codes], dtype=np.intp)
+        out += own[cid]
+        out[1:] += before[cid[:-1]] * (p[1:] > 0)[:, None]
+        out[:-1] += after[cid[1:]] * (p[:-1] + 1 < ln[:-1])[:, None]
+        # first-pass tags
+        index_t, t0, tm1, tp1, pair = self._tags(m)
+        cur = np.array([index_t[t] for sent in first for t in sent], dtype=np.intp)
+        bos, eos = len(index_t) - 2, len(index_t) - 1
         prev = np.where(p == 0, bos, np.roll(cur, 1))
         nxt = np.where(p == ln - 1, eos, np.roll(cur, -1))
         out += t0[cur] + tm1[prev] + tp1[nxt] + pair[prev, cur]

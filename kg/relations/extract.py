@@ -12,6 +12,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, IS_PUNCT
 from spacy.tokens import Doc
 
 from kg.entities.dateline import dateline_place, dateline_state
@@ -974,7 +975,28 @@ def _future_marked(doc: Doc, trig: Trigger, future_prefixes: set[str]) -> bool:
 
 
 def _words_between(doc: Doc, a: int, b: int) -> int:
-    return sum(1 for k in range(a, b) if getattr(doc[k]._, "clitic", "") == "" and not doc[k].is_punct)
+    """Words (tokens that are neither clitics nor punctuation) in ``doc[a:b]``."""
+    if b <= a:
+        return 0
+    counts = _word_counts(doc)
+    return counts[b] - counts[a]
+
+
+def _word_counts(doc: Doc) -> list[int]:
+    """Words before each token (a running count, read from the doc's arrays once per doc): the
+    cues' windows ask for the words between every cue and every trigger."""
+    counts = doc.user_data.get("kg_word_counts")
+    if counts is None or len(counts) != len(doc) + 1:
+        ud = doc.user_data
+        idx, punct = doc.to_array([IDX, IS_PUNCT]).T.tolist() if len(doc) else ([], [])
+        counts = [0]
+        n = 0
+        for i, p in zip(idx, punct):
+            if not p and ud.get(("._.", "clitic", i, None), "") == "":
+                n += 1
+            counts.append(n)
+        doc.user_data["kg_word_counts"] = counts
+    return counts
 
 
 _CLAUSE_BREAK = ("،", ",", ";", "؛", ".", ":")

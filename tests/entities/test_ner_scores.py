@@ -9,7 +9,7 @@ import pytest
 from kg.entities import ner_scores
 from kg.entities.crf import CrfModel, marginals, viterbi
 from kg.entities.ner import CrfTagger, default_model_dir, repair_iob2
-from kg.entities.ner_features import Lexicon, document_contexts, sent_features, stack_features
+from kg.entities.ner_features import Lexicon, context_keys, document_contexts, sent_features, stack_features
 from kg.entities.ner_scores import Layout, StateScorer, split
 from kg.errors import DataFileError
 
@@ -60,11 +60,9 @@ def test_stacked_scores_equal_the_feature_strings(packaged):
     S = scorer.scores(layout)
     first = [repair_iob2([packaged.model.labels[i] for i in p])
              for p in viterbi(split(S[:, scorer.columns[0]], layout), packaged.model.transitions)]
-    ctxs = document_contexts(SENTENCES, first, lex.freq)
-    from kg.entities.ner_features import stack_doc_features
-
-    extra = [stack_doc_features(w, c, lex.freq) for w, c in zip(SENTENCES, ctxs)]
-    got = split(scorer.add_stacked(S, 1, layout, first, extra), layout)
+    keys = context_keys(SENTENCES, lex.freq)
+    ctxs = document_contexts(SENTENCES, first, lex.freq, keys=keys)
+    got = split(scorer.add_stacked(S, 1, layout, first, ctxs, keys), layout)
     for sent, t1, ctx, g in zip(SENTENCES, first, ctxs, got):
         feats = [a + b for a, b in zip(sent_features(sent, lex), stack_features(sent, t1, ctx, lex.freq))]
         np.testing.assert_allclose(g, _reference(packaged.model2, feats), rtol=0, atol=1e-9)

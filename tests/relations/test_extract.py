@@ -131,3 +131,13 @@ def test_arrival_and_stay_are_one_visit(mini_nlp):
             "واستقبل فلاديمير بوتين اليوم كيم جونغ أون بمناسبة زيارته إلى روسيا.")
     visits = [e for e in _events(text, mini_nlp, "2024-06-19") if e[0] == "visited"]
     assert [v[4] for v in visits if "russia" in v[2]] == ["2024-06-18"], visits
+
+
+def test_words_between_counts_words_not_clitics_or_punctuation(mini_nlp):
+    from kg.relations.extract import _words_between
+
+    doc = mini_nlp.make_doc("وقال الرئيس، بعد لقائه بالوفد: «سنزور القاهرة».")
+    naive = [[sum(1 for k in range(a, b) if doc[k]._.clitic == "" and not doc[k].is_punct) for b in range(len(doc) + 1)]
+             for a in range(len(doc) + 1)]
+    assert any(doc[k]._.clitic for k in range(len(doc))) and any(t.is_punct for t in doc)
+    assert [[_words_between(doc, a, b) for b in range(len(doc) + 1)] for a in range(len(doc) + 1)] == naive
