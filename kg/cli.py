@@ -100,7 +100,7 @@ def load(
     store: Path = typer.Option(..., "--store", help="Oxigraph store folder to create or add to."),
     replace: bool = typer.Option(False, "--replace", help="Empty the store first."),
 ) -> None:
-    """Load a built graph into an Oxigraph store (needs rawabit[oxigraph]) for large-graph SPARQL.
+    """Load a built graph into an Oxigraph store for large-graph SPARQL.
 
     Example: kg load output/ --store output/store && kg query --store output/store 'SELECT …'
     """

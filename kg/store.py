@@ -1,6 +1,6 @@
 """Oxigraph store for large graphs: ``kg load`` (bulk load of ``graph.nt``) and ``kg query --store``.
 
-Needs ``pip install 'rawabit[oxigraph]'`` (pyoxigraph).  Queries run read-only
+Uses pyoxigraph (a core dependency: it also writes ``graph.ttl``).  Queries run read-only
 (``Store.read_only``) in a child process killed after the timeout, after the same checks as
 ``kg query`` on files (:func:`kg.query.check_query`: no updates, no SERVICE by default).
 """
@@ -24,7 +24,7 @@ def _pyoxigraph():
     try:
         import pyoxigraph
     except ImportError as err:
-        raise BackendUnavailable("the Oxigraph store needs pyoxigraph: pip install 'rawabit[oxigraph]'") from err
+        raise BackendUnavailable("the Oxigraph store needs pyoxigraph: pip install pyoxigraph") from err
     return pyoxigraph
 
 

@@ -26,7 +26,7 @@ from kg.export.namespaces import (
 from kg.graph.schema import iter_events
 from kg.util import atomic_write_bytes, xml_legal
 
-__all__ = ["to_rdf", "to_dataset", "write_rdf", "validate", "document_subgraph", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
+__all__ = ["to_rdf", "to_turtle", "to_dataset", "write_rdf", "validate", "document_subgraph", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
 
 FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld", "xml": "rdf", "trig": "trig", "nquads": "nq"}
 _XML_FORMATS = ("xml", "pretty-xml", "application/rdf+xml", "trix")
@@ -207,6 +207,8 @@ def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, format: str = "turtle") -
     hold (see :func:`kg.util.xml_legal`); the others keep every character."""
     if format in ("trig", "nquads"):
         data = to_dataset(G).serialize(format=format, encoding="utf-8")
+    elif format == "turtle":
+        data = to_turtle(G)
     else:
         data = to_rdf(G).serialize(format=format, encoding="utf-8")
     if format in ("nt", "nquads"):  # rdflib writes these lines in hash order: sort them
@@ -214,6 +216,32 @@ def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, format: str = "turtle") -
     elif format in _XML_FORMATS:  # rdflib writes \x01 … as is, and the file is not XML any more
         data = xml_legal(data)
     return atomic_write_bytes(Path(path), data)
+
+
+def _turtle_prefixes() -> dict[str, str]:
+    out = {k: str(v) for k, v in PREFIXES.items()}
+    out.update(rdf=str(RDF), rdfs=str(RDFS), xsd=str(XSD), owl=str(OWL), skos=str(SKOS), prov=str(PROV))
+    return out
+
+
+def to_turtle(G: nx.MultiDiGraph) -> bytes:
+    """The triples of :func:`to_rdf` as Turtle, written by Oxigraph from the streamed N-Triples.
+
+    rdflib's Turtle serializer took most of a large build's export time; Oxigraph (Rust) writes the
+    same triples in a fraction of it.  The lines are sorted first, so each subject's triples come
+    together, and the ``@prefix`` lines are sorted too: the same graph always gives the same bytes.
+    """
+    import pyoxigraph as ox
+
+    from kg.export.ntriples import iter_ntriples
+
+    lines = "".join(sorted(set(iter_ntriples(G)))).encode("utf-8")
+    data = ox.serialize(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=_turtle_prefixes())
+    head_end = 0
+    while data.startswith(b"@prefix", head_end):
+        head_end = data.index(b"\n", head_end) + 1
+    return b"".join(sorted(data[:head_end].splitlines(keepends=True))) + data[head_end:]
 
 
 def validate(g: Graph) -> tuple[bool, str]:

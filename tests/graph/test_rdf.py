@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 import rdflib
 from rdflib import OWL, RDF, XSD, Literal
@@ -43,6 +45,27 @@ def test_rdf_turtle_round_trip_is_isomorphic_and_deterministic():
     assert data == to_rdf(_graph()).serialize(format="turtle")
     g2 = rdflib.Graph().parse(data=data, format="turtle")
     assert isomorphic(g, g2)
+
+
+def test_turtle_written_by_oxigraph_holds_the_rdflib_triples_in_the_same_bytes_every_run(tmp_path):
+    import subprocess
+    import sys
+
+    from rdflib.compare import isomorphic
+
+    from kg.export.rdf import to_turtle
+
+    data = to_turtle(_graph())
+    assert isomorphic(rdflib.Graph().parse(data=data, format="turtle"), to_rdf(_graph()))
+    head = [line for line in data.decode("utf-8").splitlines() if line.startswith("@prefix")]
+    assert head == sorted(head) and any(line.startswith("@prefix rwb:") for line in head)
+    assert "rid:vladimir-putin" in data.decode("utf-8")  # prefixed names, not full IRIs
+    # another interpreter (another hash seed) writes the same bytes
+    code = ("import sys; from tests.graph.test_rdf import _graph; from kg.export.rdf import to_turtle; "
+            "sys.stdout.buffer.write(to_turtle(_graph()))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                           env={"PYTHONHASHSEED": "123", "PATH": ""}, cwd=Path(__file__).resolve().parents[2]).stdout
+    assert other == data
 
 
 def test_rdf_evidence_has_offsets_and_sentence():
