@@ -20,6 +20,12 @@ def read_jsonl(name: str, path: str | Path | None = None) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def read_table(name: str, path: str | Path | None = None) -> list[list[str]]:
+    """The tab-separated rows of a lexicon file (``#`` starts a comment line; blank lines skipped)."""
+    with _lexicon_path(name, path).open(encoding="utf-8") as fh:
+        return [line.rstrip("\n").split("\t") for line in fh if line.strip() and not line.startswith("#")]
+
+
 def read_word_list(name: str, path: str | Path | None = None) -> frozenset[str]:
     """The words of a lexicon file (``#`` starts a comment), in matching form."""
     with _lexicon_path(name, path).open(encoding="utf-8") as fh:

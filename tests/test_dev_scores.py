@@ -1,5 +1,5 @@
 """Regression floors on the development set (tests/data/dev, 12 fresh articles from other regions) and
-on the held-out sets that have been used for error analysis (holdout to holdout7): the seeds alone would
+on the held-out sets that have been used for error analysis (holdout to holdout8): the seeds alone would
 let rules that only fit them pass.  A new blind set is measured in aggregate only and gets no floor here
 until it has been used for error analysis (a floor would invite tuning to it).  Raise the floors as the
 pipeline improves."""
@@ -14,16 +14,20 @@ DATA = Path(__file__).resolve().parent / "data"
 # dev 0.922 / 0.925 / 0.986, holdout 0.846 / 0.844 / 0.917, holdout2 0.819 / 0.789 / 0.906,
 # holdout3 0.831 / 0.818 / 0.933, holdout4 0.816 / 0.704 / 0.940, holdout5 0.821 / 0.529 / 0.915,
 # holdout6 0.798 / 0.678 / 0.971, holdout7 0.839 / 0.612 / 0.627 (two datelines without a year: their
-# relations are dated «--MM-DD» by design, the gold gives the year the story implies)
+# relations are dated «--MM-DD» by design, the gold gives the year the story implies).
+# 2026-12-03 16:00 UTC (lead-paragraph dates, ministers' portfolios, the filing agency's home country):
+# holdout5 0.821 / 0.542 / 0.941, holdout7 0.839 / 0.649 / 0.759, holdout8 0.781 / 0.634 / 0.750 (blind at
+# af25817: 0.781 / 0.610 / 0.592; one yearless dateline, dated «--MM-DD» by design)
 FLOORS = {
     "dev": (12, 0.90, 0.90, 0.95),
     "holdout": (8, 0.82, 0.81, 0.89),
     "holdout2": (8, 0.79, 0.76, 0.87),
     "holdout3": (8, 0.80, 0.79, 0.90),
     "holdout4": (8, 0.79, 0.67, 0.91),
-    "holdout5": (8, 0.79, 0.50, 0.88),
     "holdout6": (8, 0.77, 0.65, 0.92),
-    "holdout7": (8, 0.81, 0.58, 0.60),
+    "holdout5": (8, 0.79, 0.51, 0.90),
+    "holdout7": (8, 0.81, 0.61, 0.72),
+    "holdout8": (8, 0.75, 0.60, 0.71),
 }
 
 

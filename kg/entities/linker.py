@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.entities.dateline import dateline_state
+from kg.entities.dateline import dateline_agency_state, dateline_state
 from kg.entities.gazetteer import kb_spans
 from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
@@ -518,6 +518,16 @@ class EntityLinker:
     def _title(self, doc, spans, i, named, mentions, date, positions=()):
         """A role title: apposition (position of the next person) or a reference to the office holder."""
         role_span = spans[i]
+        end = _portfolio_end(doc, role_span, spans, i, self.kb)
+        if end > role_span.end:
+            # «وزير الشؤون الخارجية والاتحاد الأوروبي والتعاون الإسباني»: the minister's portfolio is part
+            # of the title; the names inside it («الاتحاد الأوروبي») are not mentions of their own
+            inside = 0
+            while i + 1 + inside < len(spans) and spans[i + 1 + inside].end <= end:
+                inside += 1
+            title = Span(doc, role_span.start, end, label=role_span.label_, kb_id=role_span.kb_id_)
+            consumed, m, pos = self._title(doc, [*spans[:i], title, *spans[i + 1 + inside:]], i, named, mentions, date, positions)
+            return consumed + inside, m, pos
         role = role_span.kb_id_ if role_span.label_ == "role" else None
         title_start = role_span.start_char
         deputy = _deputy_before(doc_text(doc), role_span.start_char)
@@ -551,7 +561,7 @@ class EntityLinker:
         consumed = j - i
         home_of = False
         if of is None and role and self._home_title(doc, spans, i, j):
-            of = self._host_state(doc)  # «سمو أمير البلاد»، «رئيس الدولة»، «جلالة الملك»: the dateline's country
+            of = self._home_state(doc)  # «سمو أمير البلاد»، «رئيس الدولة»، «جلالة الملك»: the story's own country
             home_of = True
         # apposition: a person right after the title
         if (j < len(spans) and _gap(doc, spans[j - 1], spans[j]) <= 2 and self._is_person_span(spans[j])
@@ -637,6 +647,13 @@ class EntityLinker:
             return True
         return i > 0 and spans[i - 1].label_ == "honorific" and spans[i - 1].end == spans[i].start \
             and normalize(spans[i - 1].text) in _HOME_HONORIFICS
+
+    def _home_state(self, doc: Doc) -> str | None:
+        """The country whose offices a wire story names bare: its national agency's («إسلام آباد … واس»:
+        «سمو وزير الخارجية» is Saudi Arabia's), else the dateline's."""
+        if "kg_home" not in doc.user_data:
+            doc.user_data["kg_home"] = dateline_agency_state(doc_text(doc), self.kb)
+        return doc.user_data["kg_home"] or self._host_state(doc)
 
     def _host_state(self, doc: Doc) -> str | None:
         if "kg_host" not in doc.user_data:
@@ -955,6 +972,47 @@ _FACILITY_STOP = {normalize(w) for w in ("في", "فى", "إلى", "على", "م
                                          "صباح", "مساء", "يوم", "غدا", "حاليا", "أيضا", "وذلك", "خلال", "بعد", "قبل", "عند", "لدى")}
 _FILLER_STEMS = {normalize(w) for w in ("رفيق", "رفيقة", "سيد", "سيدة", "محترم", "شيخ", "دكتور")}
 _FILLER = {normalize(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "حينها", "حينذاك", "آنذاك", "الحالي", "السابق", "الشيخ", "الدكتور")}
+
+
+def _portfolio_end(doc: Doc, role: Span, spans: list[Span], i: int, kb) -> int:
+    """Where a minister's title ends when its portfolio goes on in coordinated definite nouns
+    («وزير الخارجية والتعاون الإفريقي والمغاربة المقيمين بالخارج»); a nisba that closes the chain is the
+    office's state («… والتعاون الإسباني»), not part of the portfolio.  ``role.end`` otherwise."""
+    if not normalize(role.text).split()[0].lstrip("ال").startswith("وزير"):
+        return role.end
+    nisba_starts = {s.start for s in spans[i + 1:] if s.label_ == "nisba"}
+
+    def inside(s: Span) -> bool:  # what a portfolio may name: nationalities and bodies, never a person or a title
+        return s.label_ == "nisba" or (s.label_ in ("label", "alias", "abbrev") and s.kb_id_ in kb
+                                       and kb[s.kb_id_].type in ("ORG", "STATE", "PLACE", "PARTY"))
+
+    stops = {k for s in spans[i + 1:] if not inside(s) for k in (s.start, s.start + 1)}
+
+    def definite(k: int) -> int | None:
+        """End of «(ب|ل)? ال + stem (+ suffixes)» at token k, or None."""
+        if k < len(doc) and getattr(doc[k]._, "clitic", "") == "prefix" and doc[k].norm_ in ("ب", "ل"):
+            k += 1
+        if k + 1 < len(doc) and getattr(doc[k]._, "clitic", "") == "article" and k + 1 not in stops:
+            k += 2
+            while k < len(doc) and getattr(doc[k]._, "clitic", "") == "suffix":
+                k += 1
+            return k
+        return None
+
+    end = role.end
+    last_start = None
+    k = role.end
+    while k < len(doc) and doc[k].norm_ == "و" and getattr(doc[k]._, "clitic", "") == "prefix" and k + 1 not in stops:
+        nxt = definite(k + 1)
+        if nxt is None:
+            break
+        last_start, k = k + 1, nxt
+        while (more := definite(k)) is not None:  # its adjectives: «الإفريقي»، «المقيمين بالخارج»
+            last_start, k = k, more
+        end = k
+    if end > role.end and last_start in nisba_starts and last_start > role.end + 2:
+        end = last_start  # the closing nisba is the office's state
+    return end
 
 
 def _governed(doc: Doc, a: Span, b: Span) -> bool:

@@ -662,6 +662,7 @@ _DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?(?:[^\S\n]{1,3}|[،,][^\S\n]{0,3}
 _NUMERIC_DATELINE = re.compile(r"^[^\n\d().،,:]{2,40}?[-–—][^\S\n]{0,3}([0-3]?\d)[^\S\n]{0,3}[-/.][^\S\n]{0,3}([01]?\d)[^\S\n]{0,3}(?:\(|[-–—](?![^\S\n]{0,3}\d))")
 
 
+_ERA_MARK = re.compile(r"^(?:م|ه|هـ)(?![\u0621-\u064a])\.?[^\S\n]*")  # the Gregorian / Hijri mark after a year
 _HEAD_CHARS = 160  # a dateline's place and date fit well inside this
 _PHRASE_WORDS = ("بتاريخ", "نشر في", "تاريخ النشر")
 
@@ -725,14 +726,16 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
     """Publication date of a document from its first lines: ``(iso, source)`` with source
     ``date-line`` (a line that is only a date, maybe with time/weekday/label, e.g.
     "2024-04-13 19:18:53", "السبت 27 ديسمبر 2025 - 10:54 م", "تاريخ النشر: ..."),
-    ``dateline`` (a news dateline "بيونغ يانغ 13 نيسان/أبريل (كنا) -") or ``date-phrase``
-    ("بتاريخ ..." in the first lines); ``(None, None)`` when none is found."""
+    ``dateline`` (a news dateline "بيونغ يانغ 13 نيسان/أبريل (كنا) -"), ``date-phrase``
+    ("بتاريخ ..." in the first lines) or ``lead`` ("اليوم الأربعاء 22 يناير 2025" in the lead, when
+    nothing above dates it); ``(None, None)`` when none is found."""
     head = text[:max_chars]
     if not re.search(r"[\d٠-٩۰-۹]", head):
         return None, None
     lines = head.split("\n")
     seen = 0
     best_phrase = None
+    best_lead = None
     for line in lines:
         if not line.strip():
             continue
@@ -758,7 +761,7 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
             return first.value, "date-line"
         # dateline: a short place name, then the date, then "(agency)" or a dash
         pre = normalize(line[: first.start])
-        post = normalize(line[first.end:]).lstrip()
+        post = _ERA_MARK.sub("", normalize(line[first.end:]).lstrip(), count=1)  # «9-9-2025م (سونا)»
         if first.precision == "day" and _DATELINE.match(pre) and (post.startswith("(") or post[:1] in "-–—:/"):
             return first.value, "dateline"
         # a short dateline in another house style: «موسكو، 24 تشرين الثاني/نوفمبر 2025. /تاس/.»،
@@ -768,6 +771,20 @@ def document_date(text: str, max_lines: int = 15, max_chars: int = 3000) -> tupl
             return short, "dateline"
         if best_phrase is None and first.precision == "day" and re.search(r"(?:بتاريخ|نشر في|تاريخ النشر)\W*$", pre):
             best_phrase = first.value
+        if best_lead is None and seen <= 4 and first.precision == "day" and not first.value.startswith("--") \
+                and _today_before(pre):
+            best_lead = first.value
     if best_phrase:
         return best_phrase, "date-phrase"
+    if best_lead:
+        return best_lead, "lead"
     return None, None
+
+
+def _today_before(pre: str) -> bool:
+    """«… اليوم الأربعاء 22 يناير 2025»: the lead names the story's day as today (the dateline
+    gave none), so it is the day of the report."""
+    words = re.findall(r"[\u0621-\u064a]+", pre)[-2:]
+    if words and words[-1] in _vocab().weekday:
+        words = words[:-1]
+    return bool(words) and words[-1] == "اليوم"

@@ -314,8 +314,22 @@ def test_document_date():
     assert document_date("عنوان\n\n2024-04-13 19:18:53\nنص الخبر.") == ("2024-04-13", "date-line")
     assert document_date("عنوان\nالسبت 27 ديسمبر 2025 - 10:54 م\nنص") == ("2025-12-27", "date-line")
     assert document_date("بيونغ يانغ 13 نيسان/أبريل 2024 (كنا) - قال") == ("2024-04-13", "dateline")
+    assert document_date("عنوان\n\nالقاهرة في 9-9-2025م (سونا) - استقبل الرئيس") == ("2025-09-09", "dateline")
     assert document_date("عنوان\nنُشر بتاريخ 5 مايو 2023 في الموقع\nنص") == ("2023-05-05", "date-phrase")
     assert document_date("جرى المؤتمر في كانون الثاني عام 2021.") == (None, None)
+
+
+def test_document_date_from_a_lead_that_names_today():
+    lead = "جاكرتا (يونا) - استقبل الرئيس، اليوم الأربعاء 22 كانون الثاني/يناير 2025، في قصر ميرديكا الأمين العام."
+    assert document_date("عنوان الخبر\n\n" + lead) == ("2025-01-22", "lead")
+    assert document_date("عنوان\n\nالرياض - استقبل الملك صباح اليوم 3 مايو 2024 الرئيس") == ("2024-05-03", "lead")
+    # a date that is not «today», or has no year, or comes far into the text, dates nothing
+    assert document_date("عنوان\n\nالرياض - قال الوزير إن اجتماع 3 مايو 2024 كان مثمرا") == (None, None)
+    assert document_date("عنوان\n\nالرياض - استقبل الملك اليوم الأربعاء 3 مايو الرئيس") == (None, None)
+    late = "عنوان\n\n" + "\n\n".join(["فقرة أولى عن اللقاء."] * 4) + "\n\nوقال اليوم 3 مايو 2024 إن"
+    assert document_date(late) == (None, None)
+    # a dateline still wins over a later «today»
+    assert document_date("بيونغ يانغ 13 نيسان/أبريل 2024 (كنا) - قال اليوم 14 نيسان/أبريل 2024") == ("2024-04-13", "dateline")
 
 
 def test_linear_time_on_long_single_line():
