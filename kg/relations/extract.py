@@ -295,6 +295,14 @@ class RelationExtractor:
                     subject = shared  # «X يستقبل Y ويتسلم رسالة من Z»: the second verb's subject is X's
             if recipient is None and source and subject and subject != agent and (trig.pos == "noun" or receipt is not None):
                 recipient = subject  # «تلقى X رسالة من Y»: Y wrote to X (a sending verb's subject is no recipient)
+            if (recipient is None and source and trig.pos != "noun" and subject and _object_pronoun(doc, trig)
+                    and not _addressed_after(doc, trig.end)):
+                # «التقى X Y، وسلّمه رسالة من Z»: the pronoun is the person just named, unless the message is
+                # addressed further on («… موجهة إلى Y»: the pronoun's person only carries it); when that person
+                # is the verb's subject, the subject was taken from the wrong person: no recipient, not a wrong one
+                ante = next((u.mention.entity_id for u in reversed(all_before) if u.mention.type == "PERSON"
+                             and u.mention.method != "plural" and u.mention.entity_id != agent), None)
+                recipient = ante if ante != subject else None
             if recipient is None and trig.pos != "noun" and subject:
                 # «سلّم X سموه رسالة»: the recipient is the verb's direct object
                 recipient = next((e for e in self._object(doc, trig, after, subject) if e != agent), None)
@@ -877,6 +885,17 @@ def _performed_by(doc: Doc, trig: Trigger) -> int | None:
             k += 1
         return k
     return None
+
+
+def _addressed_after(doc: Doc, start: int) -> bool:
+    """«… موجهة إلى Y» before the sentence ends: the message names its addressee further on."""
+    to = _N("إلى")
+    for t in doc[start:]:
+        if t.text in _SENTENCE_BREAK:
+            return False
+        if t.norm_ == to:
+            return True
+    return False
 
 
 def _object_pronoun(doc: Doc, trig: Trigger) -> bool:
