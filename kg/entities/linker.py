@@ -19,8 +19,9 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -63,6 +64,7 @@ class EntityLinker:
         positions: list[dict] = []
         named: dict[str, str] = {}  # entity id → type, in order of first mention
         people: list[_Person] = []
+        self._by_recency: list[Mention] = []  # plural references resolved to the last two people named
         # KB people named anywhere in the document: a headline's «عبد العاطي» comes before the body's
         # «بدر عبد العاطي», and is him, not an unknown person
         doc_people = [(s.kb_id_, display_text(s)) for s in spans if s.label_ in ("label", "alias")
@@ -126,6 +128,16 @@ class EntityLinker:
         rare = (lambda w: freq.get(w, 0) <= self.rare_max) if freq is not None else None
         mentions = self._family_tail(text, _nasab(text, mentions, rare))
         mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, mentions)))
+        # «ثم أجرى النفطي وتاياني جلسة … بتوقيع الجانبين»: surname-only mentions are found after the first
+        # pass, so a plural resolved to the last two people named is resolved again with them (not with
+        # «سعادته»-style pronouns, whose antecedent is a guess of its own)
+        ordered = sorted((m for m in mentions if m.method not in ("plural", "honorific-pronoun")), key=lambda m: m.start)
+        starts = [m.start for m in ordered]
+        for m in self._by_recency:
+            again = _recent_people(text, ordered[:bisect_left(starts, m.start)])
+            if len(again) == 2:
+                m.entity_ids = again
+        self._by_recency = []
         moved = _without_honorifics(text, mentions)
         doc._.mentions = mentions
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
@@ -855,20 +867,16 @@ class EntityLinker:
                 holders = self._recent_holders(office, mentions, positions_of=self._text_roles(mentions), date=date)
                 if len(holders) >= 2:
                     chosen = list(reversed(holders[:2]))
-        if len(chosen) < 2:
-            recent: list[str] = []
-            for m in reversed(mentions):
-                if m.type == "PERSON" and m.method != "plural" and not _in_attendance(doc_text(doc), m.start):
-                    for e in m.entity_ids:
-                        if e not in recent:
-                            recent.append(e)
-                if len(recent) == 2:
-                    break
-            chosen = list(reversed(recent))
+        by_recency = len(chosen) < 2
+        if by_recency:
+            chosen = _recent_people(doc_text(doc), mentions)
         if len(chosen) < 2:
             return None
         end = spans[j - 1].end_char
-        return Mention(span.start_char, end, doc_text(doc)[span.start_char:end], chosen[:2], "PERSON", "plural", 0.7)
+        m = Mention(span.start_char, end, doc_text(doc)[span.start_char:end], chosen[:2], "PERSON", "plural", 0.7)
+        if by_recency:
+            self._by_recency.append(m)
+        return m
 
 
 # ---------------------------------------------------------------------- helpers
@@ -888,6 +896,20 @@ _PLURAL_OFFICES = {normalize(w): kind for kind, words in {
     "minister": ("الوزيران", "الوزيرين", "وزيرا", "وزيري", "الوزيرتان", "الوزيرتين"),
     "leader": ("الرئيسان", "الرئيسين", "الزعيمان", "الزعيمين", "القائدان", "القائدين", "الملكان", "الملكين"),
 }.items() for w in words}
+
+
+def _recent_people(text: str, mentions: list[Mention]) -> list[str]:
+    """The last two people named before the end of ``mentions`` (in text order), not counting plural
+    references or people listed as attending: who «الجانبان» are when nothing else says."""
+    recent: list[str] = []
+    for m in reversed(mentions):
+        if m.type == "PERSON" and m.method != "plural" and not _in_attendance(text, m.start):
+            for e in m.entity_ids:
+                if e not in recent:
+                    recent.append(e)
+        if len(recent) == 2:
+            break
+    return list(reversed(recent))
 
 
 def _plural_office(norm: str) -> str | None:
