@@ -76,18 +76,15 @@ class CrfModel:
         transitions[trans["src"], trans["dst"]] = trans["weight"]
         return cls(labels, {a: i for i, a in enumerate(attr_names)}, weights, transitions)
 
-    @property
-    def unknown(self) -> int:
-        """Row index of an attribute the model does not know (all-zero weights)."""
-        return len(self.weights) - 1
-
-    def index(self, attr: str) -> int:
-        return self.attrs.get(attr, len(self.weights) - 1)
-
     def row_sum(self, attrs) -> np.ndarray:
         """Summed weight rows of some attributes (unknown ones weigh nothing)."""
-        idx = [self.attrs[a] for a in attrs if a in self.attrs]
-        return self.weights[idx].sum(axis=0) if idx else np.zeros(len(self.labels))
+        return row_sum(self.attrs, self.weights, attrs)
+
+
+def row_sum(index: dict[str, int], weights: np.ndarray, attrs) -> np.ndarray:
+    """Summed rows of ``weights`` for the attributes ``index`` knows (the others weigh nothing)."""
+    idx = [index[a] for a in attrs if a in index]
+    return weights[idx].sum(axis=0) if idx else np.zeros(weights.shape[1])
 
 
 def _batch(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

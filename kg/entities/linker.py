@@ -64,7 +64,7 @@ class EntityLinker:
         positions: list[dict] = []
         named: dict[str, str] = {}  # entity id → type, in order of first mention
         people: list[_Person] = []
-        self._by_recency: list[Mention] = []  # plural references resolved to the last two people named
+        by_recency: list[Mention] = []  # plural references resolved to the last two people named
         # KB people named anywhere in the document: a headline's «عبد العاطي» comes before the body's
         # «بدر عبد العاطي», and is him, not an unknown person
         doc_people = [(s.kb_id_, display_text(s)) for s in spans if s.label_ in ("label", "alias")
@@ -108,7 +108,7 @@ class EntityLinker:
                 if m:
                     mentions.append(m)
             elif kind == "plural":
-                m = self._plural(doc, span, spans, i, named, mentions, date)
+                m = self._plural(doc, span, spans, i, named, mentions, date, by_recency)
                 if m:
                     mentions.append(m)
             elif kind == "nisba":
@@ -131,13 +131,13 @@ class EntityLinker:
         # «ثم أجرى النفطي وتاياني جلسة … بتوقيع الجانبين»: surname-only mentions are found after the first
         # pass, so a plural resolved to the last two people named is resolved again with them (not with
         # «سعادته»-style pronouns, whose antecedent is a guess of its own)
-        ordered = sorted((m for m in mentions if m.method not in ("plural", "honorific-pronoun")), key=lambda m: m.start)
-        starts = [m.start for m in ordered]
-        for m in self._by_recency:
-            again = _recent_people(text, ordered[:bisect_left(starts, m.start)])
-            if len(again) == 2:
-                m.entity_ids = again
-        self._by_recency = []
+        if by_recency:
+            ordered = sorted((m for m in mentions if m.method not in ("plural", "honorific-pronoun")), key=lambda m: m.start)
+            starts = [m.start for m in ordered]
+            for m in by_recency:
+                again = _recent_people(text, ordered[:bisect_left(starts, m.start)])
+                if len(again) == 2:
+                    m.entity_ids = again
         moved = _without_honorifics(text, mentions)
         doc._.mentions = mentions
         by_start = {m.start: m for m in doc._.mentions if m.type == "PERSON"}
@@ -842,8 +842,9 @@ class EntityLinker:
         heads = {r.id for r in self.kb.roles.values() if r.head_of_state}
         return any(p.get("of") == state and p.get("role") in heads for p in ent.positions) or not ent.positions
 
-    def _plural(self, doc, span, spans, i, named, mentions, date) -> Mention | None:
-        """الزعيمان [الكوري والروسي] → the two leaders just named (or named by the adjectives)."""
+    def _plural(self, doc, span, spans, i, named, mentions, date, by_recency: list[Mention]) -> Mention | None:
+        """الزعيمان [الكوري والروسي] → the two leaders just named (or named by the adjectives); a
+        reference resolved only by who was named last is also added to ``by_recency``."""
         states: list[str] = []
         j = i + 1
         while j < len(spans) and spans[j].label_ == "nisba" and _gap(doc, spans[j - 1], spans[j]) <= 1:
@@ -867,15 +868,15 @@ class EntityLinker:
                 holders = self._recent_holders(office, mentions, positions_of=self._text_roles(mentions), date=date)
                 if len(holders) >= 2:
                     chosen = list(reversed(holders[:2]))
-        by_recency = len(chosen) < 2
-        if by_recency:
+        recency = len(chosen) < 2
+        if recency:
             chosen = _recent_people(doc_text(doc), mentions)
         if len(chosen) < 2:
             return None
         end = spans[j - 1].end_char
         m = Mention(span.start_char, end, doc_text(doc)[span.start_char:end], chosen[:2], "PERSON", "plural", 0.7)
-        if by_recency:
-            self._by_recency.append(m)
+        if recency:
+            by_recency.append(m)
         return m
 
 

@@ -130,9 +130,9 @@ class CrfTagger:
         probability of at least the threshold takes that label (trades precision for recall)."""
         labels = model.labels
         paths = viterbi(scores, model.transitions)
-        out = []
         if self.o_threshold is None:
             return [repair_iob2([labels[i] for i in p]) for p in paths]
+        out = []
         o = labels.index("O")
         ents = sorted((lab, i) for i, lab in enumerate(labels) if lab != "O")
         thr = self.o_threshold

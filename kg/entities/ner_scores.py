@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kg.entities.crf import CrfModel
+from kg.entities.crf import CrfModel, row_sum
 from kg.entities.ner_features import (
     MAX_PHRASE,
     Lexicon,
@@ -123,11 +123,10 @@ class StateScorer:
         self._matrix = np.zeros((4096, _SLOTS, width))
         self._pairs: dict[tuple[str, str], tuple[int, int]] = {}
         self._tag_tables: dict[int, tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._doc_rows: dict[int, tuple[dict[tuple[str, ...], int], list]] = {}
+        self._doc_rows: dict[int, tuple[dict[tuple[str, ...], int], list, np.ndarray]] = {}
 
     def _row_sum(self, attrs) -> np.ndarray:
-        idx = [self.attrs[a] for a in attrs if a in self.attrs]
-        return self.weights[idx].sum(axis=0) if idx else np.zeros(self.weights.shape[1])
+        return row_sum(self.attrs, self.weights, attrs)
 
     # ------------------------------------------------------------------ per-word sums
 
@@ -251,7 +250,7 @@ class StateScorer:
         self._add_attrs(S, layout.at, layout.attrs)
         return S
 
-    def _add_attrs(self, S: np.ndarray, at: list[int], attrs: list[str], cols: slice | None = None) -> None:
+    def _add_attrs(self, S: np.ndarray, at: list[int], attrs: list[str]) -> None:
         get = self.attrs.get
         pos: list[int] = []
         ids: list[int] = []
@@ -261,21 +260,23 @@ class StateScorer:
                 pos.append(i)
                 ids.append(a_id)
         if pos:
-            W = self.weights if cols is None else self.weights[:, cols]
-            np.add.at(S, np.array(pos), W[np.array(ids)])
+            np.add.at(S, np.array(pos), self.weights[np.array(ids)])
 
-    def _doc_tables(self, m: int, codes: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows of model ``m``'s document-evidence features, per code, for the word itself and as the
-        previous (``-1:``) and next (``+1:``) word."""
+    def _doc_tables(self, m: int, codes: list[tuple[str, ...]]) -> tuple[dict[tuple[str, ...], int], np.ndarray]:
+        """Model ``m``'s document-evidence codes and their rows ``(code, 3, labels)``: for the word
+        itself and as the previous (``-1:``) and next (``+1:``) word.  A handful of codes exist, so
+        the array is rebuilt only when a document brings a new one."""
         cols = self.columns[m]
-        tables = self._doc_rows.setdefault(m, ({}, []))
-        index, rows = tables
+        index, rows, table = self._doc_rows.get(m, ({}, [], None))
         for code in codes:
             if code not in index:
                 index[code] = len(rows)
                 rows.append([self._row_sum([p + a for a in code])[cols] for p in ("", "-1:", "+1:")])
-        arr = np.array(rows)
-        return arr[:, 0], arr[:, 1], arr[:, 2]
+                table = None
+        if table is None:
+            table = np.array(rows)
+            self._doc_rows[m] = (index, rows, table)
+        return index, table
 
     def add_stacked(self, S: np.ndarray, m: int, layout: Layout, first: list[list[str]],
                     contexts: list[dict[str, dict[str, int]]], keys: list[list[str]]) -> np.ndarray:
@@ -297,12 +298,11 @@ class StateScorer:
                 if code is None:
                     code = seen[k] = tuple(_ctx_feats(ctx.get(k), ""))
                 codes.append(code)
-        own, before, after = self._doc_tables(m, list(dict.fromkeys(codes)))
-        index = self._doc_rows[m][0]
+        index, table = self._doc_tables(m, list(dict.fromkeys(codes)))
         cid = np.array([index[c] for c in codes], dtype=np.intp)
-        out += own[cid]
-        out[1:] += before[cid[:-1]] * (p[1:] > 0)[:, None]
-        out[:-1] += after[cid[1:]] * (p[:-1] + 1 < ln[:-1])[:, None]
+        out += table[cid, 0]
+        out[1:] += table[cid[:-1], 1] * (p[1:] > 0)[:, None]
+        out[:-1] += table[cid[1:], 2] * (p[:-1] + 1 < ln[:-1])[:, None]
         # first-pass tags
         index_t, t0, tm1, tp1, pair = self._tags(m)
         cur = np.array([index_t[t] for sent in first for t in sent], dtype=np.intp)

@@ -21,7 +21,7 @@ from kg.entities.model import Mention
 from kg.relations.lexicon import Cue, Trigger, TriggerLexicon
 from kg.relations.model import Event, Evidence
 from kg.text.normalize import normalize
-from kg.text.tokenizer import doc_text
+from kg.text.tokenizer import clitic_key, doc_text
 
 _N = normalize
 PREPOSITIONS = {_N(w): _N(w) for w in ("ب", "ل", "ك", "مع", "من", "إلى", "الى", "على", "بين", "عن", "في", "فى", "لدى")}
@@ -1011,7 +1011,7 @@ def _word_counts(doc: Doc) -> list[int]:
         counts = [0]
         n = 0
         for i, p in zip(idx, punct):
-            if not p and ud.get(("._.", "clitic", i, None), "") == "":
+            if not p and ud.get(clitic_key(i), "") == "":
                 n += 1
             counts.append(n)
         doc.user_data["kg_word_counts"] = counts

@@ -55,6 +55,12 @@ def split_tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.lastgroup) for m in _TOKEN.finditer(text)]
 
 
+def clitic_key(char_offset: int) -> tuple:
+    """Where spaCy's Underscore keeps ``Token._.clitic`` of the token at ``char_offset`` in
+    ``doc.user_data``: read or written there directly, no Token object is made per token."""
+    return ("._.", "clitic", char_offset, None)
+
+
 class ArabicTokenizer:
     """See module docstring."""
 
@@ -129,7 +135,7 @@ class ArabicTokenizer:
         # spaCy's Underscore does) instead of creating a Token object per clitic
         ud = doc.user_data
         for off, kind in clitics:
-            ud[("._.", "clitic", off, None)] = kind
+            ud[clitic_key(off)] = kind
         return doc
 
     def _whitespace(self, ws: str, words: list[str], spaces: list[bool], norms: list[int]) -> None:
