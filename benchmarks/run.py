@@ -107,7 +107,7 @@ def child_build(args: argparse.Namespace) -> dict:
 
     t = time.perf_counter()
     _, report = build([args.input], args.out, jobs=args.jobs, cache_dir=args.cache or None,
-                      doc_timeout=600, formats=tuple(args.formats.split(",")))
+                      doc_timeout=600, formats=tuple(args.formats.split(",")), return_graph=False)
     wall = time.perf_counter() - t
     out = Path(args.out)
     return {"wall_s": wall, "stats": report.stats, "documents": len(report.documents), "skipped": len(report.skipped),

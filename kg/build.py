@@ -262,14 +262,19 @@ def build(
     doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
     kb_dir: str | None = None,
     formats: Sequence[str] = ("ttl", "html", "graphml", "nt"),
-) -> tuple[nx.MultiDiGraph, BuildReport]:
+    return_graph: bool = True,
+) -> tuple[nx.MultiDiGraph | None, BuildReport]:
     """Build the graph of ``inputs`` and write Turtle, HTML, GraphML, N-Triples, the per-document
     analyses (``analyses.jsonl``) and a JSON report to ``out_dir``.
 
     ``jobs``: worker processes (``None``: all cores); ``engine``: ``local`` or ``dask`` (with
     ``scheduler`` the address of a running cluster, else a local one); ``cache_dir``: the
     per-document cache (``None``: no cache); ``doc_timeout``: seconds per document (``None``: no
-    budget).  ``report.stats`` holds the run's timings (seconds per stage)."""
+    budget).  ``report.stats`` holds the run's timings (seconds per stage).
+
+    ``return_graph=False`` is for callers that want only the files (``kg build``): when a rerun
+    finds every output still as the last build with this cache wrote it for the same inputs, the
+    merge is skipped too and the graph returned is ``None``."""
     from kg.pipeline import get_kb
 
     out = Path(out_dir)
@@ -289,25 +294,29 @@ def build(
                 continue
             index.append((item[0], *writer.write(item[1])))
         timings["analyze"] = time.perf_counter() - t0
-
-        # the merge reads the analyses back from the file (two passes), not from memory
-        t = time.perf_counter()
-        G = build_graph(writer.written(index), get_kb(kb_dir), min_confidence=min_confidence)
-        timings["graph"] = time.perf_counter() - t
+        manifest = _Manifest(cache_dir, out, stats.get("inputs_key"), min_confidence, formats) if cache_dir else None
+        reuse = bool(index) and manifest is not None and manifest.up_to_date()
+        G = None
+        if not reuse or return_graph:
+            # the merge reads the analyses back from the file (two passes), not from memory
+            t = time.perf_counter()
+            G = build_graph(writer.written(index), get_kb(kb_dir), min_confidence=min_confidence)
+            timings["graph"] = time.perf_counter() - t
     except BaseException:
         writer.discard()
         raise
     report = BuildReport(
         documents=sorted(doc_id for doc_id, _, _ in index),
         skipped=[{"path": str(p.path), "reason": p.reason} for p in problems],
-        entities=dict(sorted(Counter(d["type"] for _, d in G.nodes(data=True)).items())),
-        relations=dict(sorted(Counter(d["type"] for _, _, d in G.edges(data=True) if d.get("status") == "asserted").items())),
     )
     del index
-    manifest = _Manifest(cache_dir, out, stats.get("inputs_key"), min_confidence, formats) if cache_dir else None
-    if report.documents and manifest is not None and manifest.up_to_date():
+    if G is not None:
+        report.entities, report.relations = _counts(G)
+    if reuse:
         writer.discard()  # the same analyses, in the same order: analyses.jsonl is already this one
         report.outputs = manifest.outputs
+        if G is None:
+            report.entities, report.relations = manifest.entities, manifest.relations
         stats["outputs_reused"] = True
         stats["triples"] = manifest.triples
     elif report.documents:
@@ -316,13 +325,20 @@ def build(
             manifest.forget()  # until the new outputs are all written
         report.outputs = _export(G, out, formats, timings, stats)
         if manifest is not None:
-            manifest.record(report.outputs, stats.get("triples"))
+            manifest.record(report, stats.get("triples"))
     else:
         writer.discard()  # nothing built: the previous outputs stay as they were
     atomic_write_text(out / "report.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     timings["total"] = time.perf_counter() - t0
     report.stats = {**stats, "timings": timings}
     return G, report
+
+
+def _counts(G: nx.MultiDiGraph) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes per entity type and asserted edges per relation type (the report's counts)."""
+    entities = Counter(d["type"] for _, d in G.nodes(data=True))
+    relations = Counter(d["type"] for _, _, d in G.edges(data=True) if d.get("status") == "asserted")
+    return dict(sorted(entities.items())), dict(sorted(relations.items()))
 
 
 def _export(G: nx.MultiDiGraph, out: Path, formats: Sequence[str], timings: dict[str, float], stats: dict) -> list[str]:
@@ -362,9 +378,10 @@ def _export(G: nx.MultiDiGraph, out: Path, formats: Sequence[str], timings: dict
 
 class _Manifest:
     """What the last build with this cache wrote into ``out``: the key of its inputs (fingerprint +
-    every document key and skipped file, in order), its options and the sha256 of each output.
-    When a rerun has the same key and every output is still byte-for-byte what was written, the
-    exports are skipped (they would write the same bytes)."""
+    every document key and skipped file, in order), of the code and data that turn analyses into
+    outputs (:func:`kg.cache.outputs_fingerprint`), its options, the report's counts and the
+    sha256 of each output.  When a rerun has the same key and every output is still byte-for-byte
+    what was written, the exports are skipped (they would write the same bytes)."""
 
     def __init__(self, cache_dir, out: Path, inputs_key: str | None, min_confidence: float, formats) -> None:
         import hashlib
@@ -372,9 +389,16 @@ class _Manifest:
         self.out = out
         where = hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
         self.path = Path(cache_dir) / f"outputs-{where}.json"
-        self.key = None if inputs_key is None else f"{inputs_key}|{min_confidence!r}|{','.join(formats)}"
+        if inputs_key is None:
+            self.key = None
+        else:
+            from kg.cache import outputs_fingerprint
+
+            self.key = f"{inputs_key}|{outputs_fingerprint()}|{min_confidence!r}|{','.join(formats)}"
         self.outputs: list[str] = []
         self.triples = None
+        self.entities: dict[str, int] = {}
+        self.relations: dict[str, int] = {}
 
     @staticmethod
     def _digest(path: Path) -> str | None:
@@ -401,7 +425,11 @@ class _Manifest:
         for name, digest in data["files"].items():
             if self._digest(self.out / name) != digest:
                 return False
+        counts = data.get("counts")
+        if not isinstance(counts, dict):
+            return False
         self.outputs, self.triples = list(data.get("outputs", [])), data.get("triples")
+        self.entities, self.relations = dict(counts.get("entities", {})), dict(counts.get("relations", {}))
         return True
 
     def forget(self) -> None:
@@ -410,12 +438,13 @@ class _Manifest:
         except OSError:
             pass
 
-    def record(self, outputs: list[str], triples) -> None:
+    def record(self, report: BuildReport, triples) -> None:
         if self.key is None:
             return
-        files = {name: self._digest(self.out / name) for name in outputs if name != "report.json"}
+        files = {name: self._digest(self.out / name) for name in report.outputs if name != "report.json"}
         if None in files.values():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.path, json.dumps({"key": self.key, "outputs": outputs, "files": files,
-                                                 "triples": triples}, sort_keys=True) + "\n")
+        counts = {"entities": report.entities, "relations": report.relations}
+        atomic_write_text(self.path, json.dumps({"key": self.key, "outputs": report.outputs, "files": files,
+                                                 "triples": triples, "counts": counts}, sort_keys=True) + "\n")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kg.analysis import PIPELINE_VERSION
 
-__all__ = ["AnalysisCache", "fingerprint", "document_key"]
+__all__ = ["AnalysisCache", "fingerprint", "outputs_fingerprint", "document_key"]
 
 _PKG = Path(__file__).resolve().parent
 # the modules whose code decides what one document's analysis is
@@ -60,6 +60,27 @@ def fingerprint(ner: str = "crf", kb_dir: str | None = None) -> str:
         h.update(b"kb_dir\0")
         _hash_tree(h, kb, "*", kb)
         _hash_tree(h, kb.parent / "lexicons", "*", kb.parent)
+    return h.hexdigest()
+
+
+# the libraries whose version can change the bytes the merge and the exporters write
+_OUTPUT_LIBRARIES = ("networkx", "pyoxigraph", "rdflib", "pyvis", "jinja2")
+
+
+def outputs_fingerprint() -> str:
+    """Hex digest of what turns analyses into output files: every file of the ``kg`` package (the
+    merge, the exporters and their templates, the ontology, the KB) and the versions of the
+    libraries that write the outputs.  A rerun reuses the last build's outputs only under the same
+    digest, so upgrading Rawabit or an exporter library writes them again."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256(b"rawabit-outputs\0")
+    _hash_tree(h, _PKG, "*", _PKG)
+    for name in _OUTPUT_LIBRARIES:
+        try:
+            h.update(f"{name}={version(name)}\0".encode("utf-8"))
+        except PackageNotFoundError:
+            h.update(f"{name}=-\0".encode("utf-8"))
     return h.hexdigest()
 
 

@@ -68,9 +68,10 @@ def build(
         warnings.simplefilter("always")
         task = progress.add_task("docs", total=total or None)
         try:
-            G, report = run_build(inputs, out, ner=ner, min_confidence=min_confidence, max_file_size=max_file_size,
+            _, report = run_build(inputs, out, ner=ner, min_confidence=min_confidence, max_file_size=max_file_size,
                                   on_document=lambda _id: progress.advance(task), jobs=jobs or None, engine=engine,
-                                  scheduler=scheduler, cache_dir=cache_dir, doc_timeout=doc_timeout or None)
+                                  scheduler=scheduler, cache_dir=cache_dir, doc_timeout=doc_timeout or None,
+                                  return_graph=False)
         except KGError as err:
             _fail(str(err), 2)
     for w in caught:

@@ -122,7 +122,8 @@ def train_crf(feats, labels, path: Path, args) -> None:
     trainer = pycrfsuite.Trainer(algorithm=args.algorithm, verbose=False)
     for x, y in zip(feats, labels):
         trainer.append(x, y)
-    params = {"max_iterations": args.max_iter, "feature.possible_transitions": True, "feature.minfreq": args.minfreq}
+    params = {"max_iterations": args.max_iter, "feature.possible_transitions": True, "feature.minfreq": args.minfreq,
+              "feature.possible_states": args.possible_states}
     if args.algorithm == "lbfgs":
         params.update({"c1": args.c1, "c2": args.c2})
     elif args.algorithm == "l2sgd":
@@ -341,6 +342,8 @@ def main(argv=None) -> int:
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--max-iter", type=int, default=200)
     ap.add_argument("--minfreq", type=float, default=0)
+    ap.add_argument("--possible-states", action="store_true",
+                    help="also weigh attribute/label pairs never seen together in training (crfsuite feature.possible_states)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-gaz", dest="gaz", action="store_false")
     ap.add_argument("--no-lex", dest="lex", action="store_false")

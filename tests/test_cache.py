@@ -56,10 +56,10 @@ def calls(monkeypatch):
     return seen
 
 
-def _build(src, out, cache, kb):
+def _build(src, out, cache, kb, **options):
     from kg.build import build
 
-    return build([src], out, jobs=1, cache_dir=cache, kb_dir=str(kb), formats=("ttl", "graphml", "nt"))[1]
+    return build([src], out, jobs=1, cache_dir=cache, kb_dir=str(kb), formats=("ttl", "graphml", "nt"), **options)[1]
 
 
 FILES = ("graph.ttl", "graph.graphml", "graph.nt", "report.json", "analyses.jsonl")
@@ -158,6 +158,42 @@ def test_unchanged_rerun_reuses_verified_outputs(corpus, tmp_path, calls, kb_cop
     assert not r4.stats.get("outputs_reused") and r4.documents == ["a", "b"]
     r5 = _build(corpus, tmp_path / "elsewhere", cache, kb_copy)  # same cache, other folder: nothing to reuse
     assert not r5.stats.get("outputs_reused")
+
+
+def test_up_to_date_rerun_without_graph_skips_the_merge(corpus, tmp_path, calls, kb_copy, monkeypatch):
+    """``kg build`` does not need the graph object: when every output is still the one written for the
+    same inputs, the merge is skipped and the report's counts come from the last build."""
+    import kg.build
+
+    cache, out = tmp_path / "cache", tmp_path / "o"
+    r1 = _build(corpus, out, cache, kb_copy, return_graph=False)
+    before = {name: (out / name).read_bytes() for name in FILES}
+    merges: list[int] = []
+    real = kg.build.build_graph
+    monkeypatch.setattr(kg.build, "build_graph", lambda *a, **k: merges.append(1) or real(*a, **k))
+    G, r2 = kg.build.build([corpus], out, jobs=1, cache_dir=cache, kb_dir=str(kb_copy),
+                           formats=("ttl", "graphml", "nt"), return_graph=False)
+    assert G is None and merges == [] and r2.stats.get("outputs_reused")
+    assert (r2.entities, r2.relations, r2.outputs) == (r1.entities, r1.relations, r1.outputs) and r1.entities
+    assert {name: (out / name).read_bytes() for name in FILES} == before
+    G, r3 = kg.build.build([corpus], out, jobs=1, cache_dir=cache, kb_dir=str(kb_copy),
+                           formats=("ttl", "graphml", "nt"))  # a caller that wants the graph gets it
+    assert merges == [1] and G.number_of_nodes() == sum(r1.entities.values()) and r3.stats.get("outputs_reused")
+
+
+def test_new_exporter_code_writes_the_outputs_again(corpus, tmp_path, calls, kb_copy, monkeypatch):
+    """The per-document cache still serves the analyses, but outputs written by other merge or
+    export code (an upgrade of Rawabit or of an exporter library) are not reused."""
+    import kg.cache
+
+    cache, out = tmp_path / "cache", tmp_path / "o"
+    _build(corpus, out, cache, kb_copy, return_graph=False)
+    calls.clear()
+    monkeypatch.setattr(kg.cache, "outputs_fingerprint", lambda: "another exporter")
+    r2 = _build(corpus, out, cache, kb_copy, return_graph=False)
+    assert calls == [] and not r2.stats.get("outputs_reused") and r2.stats.get("cache_hits") == 3
+    r3 = _build(corpus, out, cache, kb_copy, return_graph=False)
+    assert r3.stats.get("outputs_reused")
 
 
 def test_cache_hit_never_reads_the_date_off_the_text(corpus, tmp_path, calls, kb_copy, monkeypatch):

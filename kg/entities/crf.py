@@ -88,77 +88,100 @@ def row_sum(index: dict[str, int], weights: np.ndarray, attrs) -> np.ndarray:
 
 
 def _batch(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sequences sorted longest first and padded into ``(B, T, L)``: then the sequences still running
-    at position t are always the first ``active[t]`` rows."""
+    """Sequences sorted longest first and padded into ``(T, B, L)``, time first, so one position of
+    every sequence is one contiguous block, and the sequences still running at position t are
+    always the first rows.  Returns ``(order, lengths, padded)``."""
     order = np.argsort([-len(s) for s in scores], kind="stable")
     lens = np.array([len(scores[i]) for i in order])
-    padded = np.zeros((len(scores), int(lens[0]), scores[0].shape[1]))
-    for row, i in enumerate(order):
-        padded[row, : lens[row]] = scores[i]
-    active = (lens[None, :] > np.arange(int(lens[0]))[:, None]).sum(axis=1)
-    return order, padded, active
+    padded = np.zeros((int(lens[0]), len(scores), scores[0].shape[1]))
+    for row, i in enumerate(order.tolist()):
+        padded[: lens[row], row] = scores[i]
+    return order, lens, padded
 
 
 def viterbi(scores: list[np.ndarray], transitions: np.ndarray) -> list[list[int]]:
-    """Best label ids of each sequence of state scores ``(T_i, L)`` (crfsuite's recurrence)."""
+    """Best label ids of each sequence of state scores ``(T_i, L)`` (crfsuite's recurrence).
+
+    The loop over positions keeps only the running maxima (numpy's per-call cost, not arithmetic,
+    is what a position costs); the back pointers of every real position are then one vectorised
+    arg-max over the same sums, so they break ties as the loop would."""
     if not scores:
         return []
-    order, padded, active = _batch(scores)
-    B, T, L = padded.shape
-    delta = padded[:, 0].copy()
-    back = np.zeros((B, T, L), dtype=np.intp)
+    order, lens, padded = _batch(scores)
+    T, B, L = padded.shape
+    running = (lens[None, :] > np.arange(T)[:, None]).sum(axis=1).tolist()
+    delta = np.empty((T, B, L))
+    delta[0] = padded[0]
     cand = np.empty((B, L, L))  # [sequence, previous label, label]
     for t in range(1, T):
-        k = active[t]
-        np.add(delta[:k, :, None], transitions, out=cand[:k])
-        cand[:k].argmax(axis=1, out=back[:k, t])
-        cand[:k].max(axis=1, out=delta[:k])
-        delta[:k] += padded[:k, t]
-    last = delta.argmax(axis=1).tolist()
+        k = running[t]
+        c = cand[:k]
+        np.add(delta[t - 1, :k, :, None], transitions, out=c)
+        c.max(axis=1, out=delta[t, :k])
+        delta[t, :k] += padded[t, :k]
+    # (row, t) of every position that has a successor, row by row
+    rows, ts = np.nonzero(lens[:, None] - 1 > np.arange(T)[None, :])
+    back = (delta[ts, rows][:, :, None] + transitions).argmax(axis=1).tolist()  # best label at t per label at t + 1
+    last = delta[lens - 1, np.arange(B)].argmax(axis=1).tolist()
     out: list[list[int]] = [[] for _ in scores]
+    start = 0
     for row, i in enumerate(order.tolist()):
-        n = len(scores[i])
+        n = int(lens[row])
         path = [0] * n
-        y = last[row]
-        path[n - 1] = y
-        brow = back[row, :n].tolist()
-        for t in range(n - 1, 0, -1):
-            y = brow[t][y]
-            path[t - 1] = y
+        y = path[n - 1] = last[row]
+        for t in range(n - 2, -1, -1):
+            y = path[t] = back[start + t][y]
+        start += n - 1
         out[i] = path
     return out
 
 
 def marginals(scores: list[np.ndarray], transitions: np.ndarray) -> list[np.ndarray]:
-    """Per-position label probabilities ``(T_i, L)`` of each sequence (scaled forward-backward)."""
+    """Per-position label probabilities ``(T_i, L)`` of each sequence (forward-backward).
+
+    Each position's probabilities are ``alpha * beta`` normalised, so any positive scale of alpha or
+    beta at a position cancels: they are rescaled only every few positions, as often as the
+    transitions' range needs to stay far inside float range, not at every step.  Every sequence runs
+    to the longest length (the rows past a sequence's end are never read)."""
     if not scores:
         return []
-    order, padded, active = _batch(scores)
-    B, T, L = padded.shape
+    order, lens, padded = _batch(scores)
+    T, B, L = padded.shape
     # exp of the scores shifted by each position's maximum: the shift cancels in the normalisation
     ex = np.exp(padded - padded.max(axis=2, keepdims=True))
     et = np.exp(transitions)
-    alpha = np.zeros((B, T, L))
-    scale = np.ones((B, T))
-    a = ex[:, 0]
-    s = a.sum(axis=1)
-    alpha[:, 0] = a / s[:, None]
-    scale[:, 0] = s
+    et_t = np.ascontiguousarray(et.T)
+    # one step scales a row's total by at most L*max(et) and at least min(et) (ex <= 1, its maximum is 1)
+    span = float(np.log(L) + np.abs(transitions).max())
+    every = max(1, min(32, int(200 / span)))
+    alpha = np.empty((T, B, L))
+    alpha[0] = ex[0]
     for t in range(1, T):
-        k = active[t]
-        a = (alpha[:k, t - 1] @ et) * ex[:k, t]
-        s = a.sum(axis=1)
-        alpha[:k, t] = a / s[:, None]
-        scale[:k, t] = s
-    beta = np.zeros((B, T, L))
-    lens = np.array([len(scores[i]) for i in order])
-    beta[np.arange(B), lens - 1] = 1.0
-    for t in range(T - 2, -1, -1):
-        k = active[t + 1]  # sequences that have a position t + 1
-        b = (ex[:k, t + 1] * beta[:k, t + 1]) @ et.T
-        beta[:k, t] = b / scale[:k, t + 1][:, None]
+        a = alpha[t]
+        np.matmul(alpha[t - 1], et, out=a)
+        a *= ex[t]
+        if t % every == 0:
+            a /= a.sum(axis=1, keepdims=True)
+    ends: dict[int, list[int]] = {}  # last position -> rows [lo, hi) that end there
+    for row, n in enumerate(lens.tolist()):
+        ends.setdefault(n - 1, [row, row])[1] = row + 1
+    beta = np.empty((T, B, L))
+    beta[T - 1] = 1.0  # also past the end of the shorter rows: finite, never read
+    tmp = np.empty((B, L))
+    for t in range(T - 1, -1, -1):
+        if t in ends:
+            lo, hi = ends[t]
+            beta[t, lo:hi] = 1.0
+        if t == 0:
+            break
+        np.multiply(ex[t], beta[t], out=tmp)
+        b = beta[t - 1]
+        np.matmul(tmp, et_t, out=b)
+        if t % every == 0:
+            b /= b.sum(axis=1, keepdims=True)
     prob = alpha * beta
+    prob /= prob.sum(axis=2, keepdims=True)
     out: list[np.ndarray] = [np.zeros(0)] * len(scores)
     for row, i in enumerate(order.tolist()):
-        out[i] = prob[row, : lens[row]]
+        out[i] = prob[: lens[row], row]
     return out

@@ -113,6 +113,47 @@ def test_viterbi_and_marginals_equal_crfsuite_on_a_model_built_here(tmp_path):
         np.testing.assert_allclose(probs.sum(axis=1), 1.0)
 
 
+def _log_space_reference(scores: np.ndarray, transitions: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Textbook Viterbi and log-space forward-backward of one sequence, position by position."""
+
+    def logsumexp(x: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
+        top = x.max(axis=axis, keepdims=True)
+        out = top + np.log(np.exp(x - top).sum(axis=axis, keepdims=True))
+        return out if keepdims else out.squeeze(axis)
+
+    T, L = scores.shape
+    delta, back = scores[0].copy(), np.zeros((T, L), dtype=int)
+    fwd = np.zeros((T, L))
+    fwd[0] = scores[0]
+    for t in range(1, T):
+        cand = delta[:, None] + transitions
+        back[t], delta = cand.argmax(axis=0), cand.max(axis=0) + scores[t]
+        fwd[t] = logsumexp(fwd[t - 1][:, None] + transitions, axis=0) + scores[t]
+    bwd = np.zeros((T, L))
+    for t in range(T - 2, -1, -1):
+        bwd[t] = logsumexp(transitions + scores[t + 1] + bwd[t + 1], axis=1)
+    path = [int(delta.argmax())]
+    for t in range(T - 1, 0, -1):
+        path.append(int(back[t][path[-1]]))
+    post = fwd + bwd
+    return path[::-1], np.exp(post - logsumexp(post, axis=1, keepdims=True))
+
+
+def test_batched_decoding_equals_the_textbook_recurrences_on_long_and_short_sequences():
+    """Sequences of very different lengths in one batch (a 1,500-word run-on sentence next to
+    one-word lines) and strong weights: the rescaling every few positions neither overflows nor
+    underflows, and the batch gives each sequence its own answer."""
+    rng = np.random.default_rng(7)
+    L = 9
+    transitions = rng.uniform(-8, 8, size=(L, L))
+    scores = [rng.normal(0, 6, size=(n, L)) for n in (1500, 1, 37, 2, 1, 300, 64)]
+    for seq, path, probs in zip(scores, viterbi(scores, transitions), marginals(scores, transitions)):
+        want_path, want_probs = _log_space_reference(seq, transitions)
+        assert path == want_path
+        assert np.isfinite(probs).all()
+        np.testing.assert_allclose(probs, want_probs, rtol=0, atol=1e-9)
+
+
 def test_tagger_gives_crfsuite_tags_on_the_packaged_model(packaged):
     ref = pycrfsuite.Tagger()
     ref.open(str(default_model_dir() / "model.crfsuite"))
