@@ -51,6 +51,13 @@ def event_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def trigger_verbs() -> frozenset[str]:
+    """The one-word verb triggers of every event type («التقى»، «زار»): a word before a name that is
+    a verb, though some begin with the letters of the article («التقى»، «التقت»)."""
+    return frozenset(normalize(r["text"]) for r in _triggers() if r.get("pos") == "verb" and len(r["text"].split()) == 1)
+
+
+@lru_cache(maxsize=None)
 def trigger_words(event_type: str) -> frozenset[str]:
     """The one-word triggers of one event type, verbs and nouns («وقع»، «توقيع»، «إبرام» for ``signed``)."""
     return frozenset(normalize(r["text"]) for r in _triggers() if r["type"] == event_type and len(r["text"].split()) == 1)

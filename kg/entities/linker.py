@@ -31,7 +31,7 @@ from kg.entities.gazetteer import kb_spans
 from kg.entities.kb import KnowledgeBase
 from kg.entities.model import Mention
 from kg.entities.translit import similar_names
-from kg.lexicons import clause_openers, event_words, read_word_list
+from kg.lexicons import clause_openers, event_words, read_word_list, trigger_verbs
 from kg.text.normalize import normalize
 from kg.text.tokenizer import doc_text
 
@@ -108,7 +108,7 @@ class EntityLinker:
                 if m:
                     mentions.append(m)
             elif kind == "plural":
-                m = self._plural(doc, span, spans, i, named, mentions, date, by_recency)
+                m = self._plural(doc, span, spans, i, named, mentions, date, by_recency, positions)
                 if m:
                     mentions.append(m)
             elif kind == "nisba":
@@ -232,7 +232,8 @@ class EntityLinker:
             # «عقد الصفدي ودار»: coordinated with a person just named, it is a person too
             coordinated = pre == "و" and w.start() in person_ends
             courtesy = prev_word in _courtesy_words()  # «المشير منير»، «السيد عطاف»: a rank or honorific names him
-            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS and not coordinated and not courtesy:  # «الى» is no article
+            # «الى» is no article, nor are the first letters of «التقى»
+            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS and prev_word not in trigger_verbs() and not coordinated and not courtesy:
                 continue
             # a common word (السوداني is also "Sudanese") counts as the surname only where no noun
             # precedes it for it to qualify: after a verb («وكان السوداني قد وصل»، «التقى السوداني»)
@@ -716,13 +717,22 @@ class EntityLinker:
             return current[0] if len(current) == 1 else None
         return in_doc[-1] if in_doc else None
 
-    def _text_roles(self, mentions: list[Mention]) -> dict[str, set[str]]:
-        """Roles the document's title mentions give each person («الوزير الهندي» → minister)."""
+    def _text_roles(self, mentions: list[Mention], positions=()) -> dict[str, set[str]]:
+        """Roles the document gives each person: its title mentions («الوزير الهندي» → minister) and the
+        titles in apposition found so far («وزير الاقتصاد … الياباني ريوسي أكازاوا»)."""
         out: dict[str, set[str]] = {}
         for m in mentions:
             if m.type == "PERSON" and m.role:
                 for e in m.entity_ids:
                     out.setdefault(e, set()).add(m.role)
+        if positions:
+            named_at = {m.start: m.entity_ids for m in mentions if m.type == "PERSON"}
+            for p in positions:
+                of = self.kb.entities.get(p.get("of") or "")
+                if not p.get("role") or (of is not None and of.type in ("PARTY", "ORG")):
+                    continue  # a party's or a body's leader is not one of «الزعيمان» of two states
+                for e in named_at.get(p.get("at"), ()):
+                    out.setdefault(e, set()).add(p["role"])
         return out
 
     def _recent_holders(self, office: str, mentions: list[Mention], positions_of: dict[str, set[str]], date) -> list[str]:
@@ -842,7 +852,7 @@ class EntityLinker:
         heads = {r.id for r in self.kb.roles.values() if r.head_of_state}
         return any(p.get("of") == state and p.get("role") in heads for p in ent.positions) or not ent.positions
 
-    def _plural(self, doc, span, spans, i, named, mentions, date, by_recency: list[Mention]) -> Mention | None:
+    def _plural(self, doc, span, spans, i, named, mentions, date, by_recency: list[Mention], positions=()) -> Mention | None:
         """الزعيمان [الكوري والروسي] → the two leaders just named (or named by the adjectives); a
         reference resolved only by who was named last is also added to ``by_recency``."""
         states: list[str] = []
@@ -865,7 +875,7 @@ class EntityLinker:
             # «الوزيران»: the two ministers just named, not the ambassador and the deputy named since
             office = _plural_office(normalize(span.text))
             if office is not None:
-                holders = self._recent_holders(office, mentions, positions_of=self._text_roles(mentions), date=date)
+                holders = self._recent_holders(office, mentions, positions_of=self._text_roles(mentions, positions), date=date)
                 if len(holders) >= 2:
                     chosen = list(reversed(holders[:2]))
         recency = len(chosen) < 2
@@ -930,7 +940,9 @@ def _courtesy_tokens(doc: Doc) -> set[int]:
 
 
 def _office_kind(role: str) -> str | None:
-    if role.endswith("minister") and role not in ("prime-minister", "deputy-prime-minister"):
+    if role.startswith(("deputy-", "vice-", "assistant-")):
+        return None  # «مساعد وزير الخارجية» is not one of «الوزيران»
+    if role.endswith("minister") and role != "prime-minister":
         return "minister"
     if role in ("president", "prime-minister", "king", "emir", "sultan", "crown-prince", "supreme-leader", "chancellor", "premier",
                 "chairman-state-affairs", "leader", "general-secretary"):
@@ -997,6 +1009,9 @@ _FILLER_STEMS = {normalize(w) for w in ("رفيق", "رفيقة", "سيد", "س�
 _FILLER = {normalize(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "حينها", "حينذاك", "آنذاك", "الحالي", "السابق", "الشيخ", "الدكتور")}
 
 
+_BARE_MINISTER = {normalize(w) for w in ("وزير", "وزيرة")}
+
+
 def _portfolio_end(doc: Doc, role: Span, spans: list[Span], i: int, kb) -> int:
     """Where a minister's title ends when its portfolio goes on in coordinated definite nouns
     («وزير الخارجية والتعاون الإفريقي والمغاربة المقيمين بالخارج»); a nisba that closes the chain is the
@@ -1009,7 +1024,8 @@ def _portfolio_end(doc: Doc, role: Span, spans: list[Span], i: int, kb) -> int:
         return s.label_ == "nisba" or (s.label_ in ("label", "alias", "abbrev") and s.kb_id_ in kb
                                        and kb[s.kb_id_].type in ("ORG", "STATE", "PLACE", "PARTY"))
 
-    stops = {k for s in spans[i + 1:] if not inside(s) for k in (s.start, s.start + 1)}
+    # a name, a title or a courtesy («الأستاذ»، «المهندس») ends the portfolio
+    stops = {k for s in spans[i + 1:] if not inside(s) for k in (s.start, s.start + 1)} | _courtesy_tokens(doc)
 
     def definite(k: int) -> int | None:
         """End of «(ب|ل)? ال + stem (+ suffixes)» at token k, or None."""
@@ -1025,6 +1041,14 @@ def _portfolio_end(doc: Doc, role: Span, spans: list[Span], i: int, kb) -> int:
     end = role.end
     last_start = None
     k = role.end
+    first = role.end + 2  # where a closing nisba may start at the earliest: after «و» + a portfolio noun
+    if normalize(role.text) in _BARE_MINISTER and (nxt := definite(k)) is not None and k not in nisba_starts:
+        # «وزير الاقتصاد والتجارة والصناعة الياباني»: a minister's word without the article is in construct
+        # with its portfolio (not «الوزير الخريّف», where a name follows in apposition)
+        last_start, k = k, nxt
+        while (more := definite(k)) is not None:
+            last_start, k = k, more
+        end, first = k, role.end + 1
     while k < len(doc) and doc[k].norm_ == "و" and getattr(doc[k]._, "clitic", "") == "prefix" and k + 1 not in stops:
         nxt = definite(k + 1)
         if nxt is None:
@@ -1033,7 +1057,7 @@ def _portfolio_end(doc: Doc, role: Span, spans: list[Span], i: int, kb) -> int:
         while (more := definite(k)) is not None:  # its adjectives: «الإفريقي»، «المقيمين بالخارج»
             last_start, k = k, more
         end = k
-    if end > role.end and last_start in nisba_starts and last_start > role.end + 2:
+    if end > role.end and last_start in nisba_starts and last_start >= first:
         end = last_start  # the closing nisba is the office's state
     return end
 
@@ -1053,15 +1077,26 @@ def _coordinated(doc: Doc, a: Span, b: Span) -> bool:
 
 
 def _after_place_word(doc: Doc, span: Span) -> bool:
+    """The capital is a location: after a place preposition («في الرياض»، «إلى طوكيو»), or after
+    «ب» that follows a building («في مقر الوزارة بطوكيو»، «قصر الإليزيه بباريس»)."""
     place_words = doc.user_data.get("kg_place_words", frozenset())
     k = span.start - 1
     while k >= 0 and getattr(doc[k]._, "clitic", "") in ("prefix", "article", "suffix") and doc[k].norm_ not in place_words:
         k -= 1
-    return k >= 0 and doc[k].norm_ in place_words
+    if k >= 0 and doc[k].norm_ in place_words:
+        return True
+    b = span.start - 1
+    while b >= 0 and getattr(doc[b]._, "clitic", "") == "article":
+        b -= 1
+    if b < 1 or doc[b].norm_ != "ب" or getattr(doc[b]._, "clitic", "") != "prefix":
+        return False
+    return any(sp.label_ == "facility_head" and b - 5 <= sp.start < b and not any(t.is_punct for t in doc[sp.start:b])
+               for sp in kb_spans(doc))
 
 
 def _deputy_before(text: str, start: int) -> int | None:
-    """Start of «النائب الأول ل» / «مستشار ل» right before the title at ``start``, else None."""
+    """Start of «النائب الأول ل» / «مستشار ل» / «مساعد» (in construct: «مساعد وزير الخارجية») right
+    before the title at ``start``, else None."""
     m = _deputy_re().search(text, max(0, start - 40), start)
     return m.start() if m else None
 
@@ -1069,14 +1104,14 @@ def _deputy_before(text: str, start: int) -> int | None:
 @lru_cache(maxsize=1)
 def _deputy_re() -> re.Pattern:
     """The deputy nouns of ``deputy_titles.txt`` as written (any hamza on alef, ة or ه), an optional
-    ordinal, and the «ل» that governs the principal's title."""
+    ordinal, and the «ل» that governs the principal's title, or none (the construct state)."""
     def written(word: str) -> str:
         out = "".join("[اأإآ]" if c == "ا" else re.escape(c) for c in word)
         return out[:-1] + "[هة]" if word.endswith("ه") else out
 
     words = sorted(read_word_list("deputy_titles.txt"), key=len, reverse=True)
     alt = "|".join(written(w) for w in words)
-    return re.compile(rf"(?<![\u0621-\u064a])(?:{alt})(?:[ \t\u00a0]+(?:ال)?(?:[أا]ول|[أا]ولى|ثاني))?[ \t\u00a0]+لل?$")
+    return re.compile(rf"(?<![\u0621-\u064a])(?:{alt})(?:[ \t\u00a0]+(?:ال)?(?:[أا]ول|[أا]ولى|ثاني))?[ \t\u00a0]+(?:لل?)?$")
 
 
 _ROYAL_TITLES = frozenset(normalize(w) for w in ("ملك", "ملكة", "أمير", "أميرة", "شيخ", "سلطان", "رئيس", "إمام", "شهيد"))
@@ -1155,6 +1190,7 @@ def _nasab(text: str, mentions: list[Mention], rare=None) -> list[Mention]:
     fixed = {m.start for m in mentions if m.start not in loose}
     out: list[Mention] = []
     absorbed: set[int] = set()
+    renamed: dict[str, str] = {}  # minted id of a name → minted id of the longer name it runs on to
     for m in mentions:
         if m.type != "PERSON" or m.method in ("plural", "title") or m.start in absorbed:
             out.append(m)
@@ -1173,8 +1209,13 @@ def _nasab(text: str, mentions: list[Mention], rare=None) -> list[Mention]:
         elif end != m.end:
             name = text[m.start:end]
             ids = [mint_id("PERSON", name)] if m.method == "ner" else list(m.entity_ids)  # minted ids follow the full name
+            if m.method == "ner":
+                renamed[m.entity_id] = ids[0]
             m = Mention(m.start, end, name, ids, m.type, m.method, m.score, m.role)
         out.append(m)
+    for m in out:  # «الوزيران» resolved before the name ran on to «الخريّف» follows it to its new id
+        if m.method in ("plural", "title") and any(e in renamed for e in m.entity_ids):
+            m.entity_ids = [renamed.get(e, e) for e in m.entity_ids]
     return [m for m in out if not (m.start in absorbed and m.method == "ner")]
 
 

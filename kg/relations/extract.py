@@ -647,6 +647,10 @@ def _group_predicates(doc: Doc, trigs: list[Trigger]) -> list[Trigger]:
             gap = _words_between(doc, head.end, t.start)
             same_clause = not _boundary_between(doc, head.end, t.start)
             light = head.pos != "noun" and _stem_norm(doc, head) in _LIGHT_VERBS
+            if head.type == "met" and t.type == "phone_call" and _call_medium(doc, t) and not any(
+                    doc[k].text in _CLAUSE_BREAK and doc[k].text not in _COMMAS for k in range(head.end, t.start)):
+                # «بحث X مع Y، في اتصال هاتفي/مرئي، …»: the talks took place in a call, not in a meeting
+                light = same_clause = True
             if head.type in ("attended", "witnessed") and t.pos == "noun" and same_clause and gap <= 10:
                 continue  # «حضر (جلسة) اللقاء X وY»، «شهد X وY توقيع …»: what they attended or witnessed
             if t.pos == "noun" and same_clause and head.type not in ("invited",) and t.type != "invited":
@@ -658,6 +662,19 @@ def _group_predicates(doc: Doc, trigs: list[Trigger]) -> list[Trigger]:
                     continue
         out.append(t)
     return out
+
+
+_MEDIUM = {_N(w) for w in ("في", "عبر", "خلال", "ب")}
+_COMMAS = {"،", ","}
+
+
+def _call_medium(doc: Doc, trig: Trigger) -> bool:
+    """A call noun governed by «في / عبر / خلال / ب»: the means of the talks («بحثا في اتصال هاتفي»),
+    not another event of the clause («بعد اتصال هاتفي»)."""
+    k = trig.start - 1
+    while k >= 0 and getattr(doc[k]._, "clitic", "") == "article":
+        k -= 1
+    return k >= 0 and doc[k].norm_ in _MEDIUM
 
 
 def _stem_norm(doc: Doc, trig: Trigger) -> str:
