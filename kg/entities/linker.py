@@ -1157,6 +1157,16 @@ _HONORIFIC_OF = {p: re.compile(n + _NOT_LETTER) for p, n in (("سموه", "سم�
 _HONORIFIC_PRONOUN = re.compile(r"(?<![\u0621-\u064a])[وفبل]?(" + "|".join(_HONORIFIC_OF) + ")" + _NOT_LETTER)
 
 
+_GREETINGS_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:تحيات|تحية)(?![\u0621-\u064a])[^.\n؛]{0,120}$")
+_MESSAGE_FROM_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:رسالة|برقية)[^.\n؛]{0,40}\sمن\s(?:(?!\sإلى\s)[^.\n؛]){0,90}$")
+
+
+def _absent_sender(text: str, start: int) -> bool:
+    """A person named as the sender of greetings or of a message («تحيات الملك X»، «رسالة خطية من X»)."""
+    before = text[max(0, start - 160):start]
+    return bool(_GREETINGS_BEFORE.search(before) or _MESSAGE_FROM_BEFORE.search(before))
+
+
 def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
     """«إلى سموه»، «وبعث جلالته»: wire style refers to a dignitary by honorific + pronoun; it is the
     last person the story introduced with that honorific («صاحب السمو الشيخ مشعل …» → «سموه»)."""
@@ -1175,7 +1185,11 @@ def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
                 continue
             hits = list(honorific.finditer(text, max(0, m.start - 40), m.end))
             # the honorific must introduce this person, not someone named between («جلالة السلطان وبزشكيان»)
-            if hits and not any(o is not m and hits[-1].start() < o.end and o.start < m.start for o in people):
+            # nor the first of two coordinated («سمو وزير الطاقة ونظيره الأذربيجاني»: «سمو» is the minister's)
+            coordinated = text[m.start - 1:m.start] == "و" and (m.start < 2 or not text[m.start - 2].isalpha())
+            if _absent_sender(text, m.start):
+                continue  # «نقل سموه تحيات … وصاحب السمو الأمير X»: X sent greetings, he is not in the story
+            if hits and not coordinated and not any(o is not m and hits[-1].start() < o.end and o.start < m.start for o in people):
                 out.append(Mention(start, end, text[start:end], list(m.entity_ids), "PERSON", "honorific-pronoun", 0.7))
                 break
     return out
