@@ -1,5 +1,5 @@
 """Regression floors on the development set (tests/data/dev, 12 fresh articles from other regions) and
-on the held-out sets that have been used for error analysis (holdout to holdout8): the seeds alone would
+on the held-out sets that have been used for error analysis (holdout to holdout9): the seeds alone would
 let rules that only fit them pass.  A new blind set is measured in aggregate only and gets no floor here
 until it has been used for error analysis (a floor would invite tuning to it).  Raise the floors as the
 pipeline improves."""
@@ -18,16 +18,21 @@ DATA = Path(__file__).resolve().parent / "data"
 # 2026-12-03 16:00 UTC (lead-paragraph dates, ministers' portfolios, the filing agency's home country):
 # holdout5 0.821 / 0.542 / 0.941, holdout7 0.839 / 0.649 / 0.759, holdout8 0.781 / 0.634 / 0.750 (blind at
 # af25817: 0.781 / 0.610 / 0.592; one yearless dateline, dated «--MM-DD» by design)
+# 2026-12-03 18:20 UTC (construct-state portfolios, plural offices from appositions, calls as the medium of
+# talks, «ب» + capital, honorific pronouns): holdout 0.856 / 0.870 / 0.893, holdout3 0.835 / 0.855 / 0.924,
+# holdout5 0.824 / 0.614 / 0.947, holdout7 0.846 / 0.671 / 0.768, holdout9 0.798 / 0.471 / 0.800 (blind at
+# 7d79971: 0.798 / 0.420 / 0.750; one yearless dateline)
 FLOORS = {
     "dev": (12, 0.90, 0.90, 0.95),
-    "holdout": (8, 0.82, 0.81, 0.89),
+    "holdout": (8, 0.83, 0.84, 0.86),
     "holdout2": (8, 0.79, 0.76, 0.87),
-    "holdout3": (8, 0.80, 0.79, 0.90),
+    "holdout3": (8, 0.81, 0.82, 0.89),
     "holdout4": (8, 0.79, 0.67, 0.91),
     "holdout6": (8, 0.77, 0.65, 0.92),
-    "holdout5": (8, 0.79, 0.51, 0.90),
-    "holdout7": (8, 0.81, 0.61, 0.72),
+    "holdout5": (8, 0.79, 0.58, 0.91),
+    "holdout7": (8, 0.81, 0.64, 0.73),
     "holdout8": (8, 0.75, 0.60, 0.71),
+    "holdout9": (8, 0.77, 0.44, 0.76),
 }
 
 

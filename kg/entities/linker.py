@@ -597,7 +597,7 @@ class EntityLinker:
         if role_span.label_ != "counterpart":
             holder = self._stated_holder(role, of, mentions, positions)
         if holder is None and role_span.label_ == "counterpart":
-            holder = self._counterpart(of, mentions, named, date, positions)
+            holder = self._counterpart(of, mentions, named, date, positions, self._coordinated_title_holder(doc, spans, i, mentions, positions, of))
         holder = holder or self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
         if holder is None and of is not None and role in _VISITOR_ROLES and role_span.label_ != "counterpart":
             # «الموفد الفرنسي»، «الوزير الأول النيجري» in a host-country story, an office the KB does not fill:
@@ -761,6 +761,8 @@ class EntityLinker:
         by_start = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
         for p in positions:
             person = p.get("person") or by_start.get(p.get("at"))
+            if p.get("role") == "ambassador" and _ACCREDITED_TO in normalize(p.get("title") or ""):
+                continue  # «سفير خادم الحرمين الشريفين لدى أذربيجان»: the state he is posted to is not his
             if person and p.get("of"):
                 stated.setdefault(person, self.kb.state_of(p["of"]) or p["of"])
         for m in mentions:
@@ -820,12 +822,35 @@ class EntityLinker:
         guest = max(counts, key=lambda e: counts[e])
         return Mention(span.start_char, span.end_char, display_text(span), [guest], "PERSON", "guest", 0.7)
 
-    def _counterpart(self, of, mentions, named, date, positions) -> str | None:
+    def _coordinated_title_holder(self, doc: Doc, spans: list[Span], i: int, mentions: list[Mention], positions,
+                                  of: str | None) -> str | None:
+        """«عقد سمو وزير الطاقة ونظيره الأذربيجاني»: the person this document gave the title right
+        before «و» + the counterpart («وزير الطاقة الأمير عبدالعزيز بن سلمان»)."""
+        if i == 0 or spans[i - 1].label_ != "role":
+            return None
+        prev = spans[i - 1]
+        end = _portfolio_end(doc, prev, spans, i - 1, self.kb)  # «وزير» + «الطاقة»
+        between = doc[end:spans[i].start]
+        if len(between) != 1 or between[0].norm_ != "و":
+            return None
+        title = normalize(doc[prev.start:end].text)
+        at = {m.start: m.entity_id for m in mentions if m.type == "PERSON"}
+        for p in reversed(positions):
+            person = p.get("person") or at.get(p.get("at"))
+            if person and p.get("of") != of and normalize(p.get("title") or "").startswith(title):
+                return person  # not «وزير الطاقة الأذربيجاني»: the counterpart is the Azerbaijani one
+        return None
+
+    def _counterpart(self, of, mentions, named, date, positions, owner: str | None = None) -> str | None:
         """«نظيره الياباني» after «الوزير اليحيا»: the holder, for ``of``, of the office the person just
         named holds (Japan's foreign minister, not its prime minister)."""
         if of is None:
             return None
-        owner = next((m.entity_id for m in reversed(mentions) if m.type == "PERSON" and m.method != "plural"), None)
+        # the person just named, unless of that very state: «… برويز شهبازوف. عقد سمو وزير الطاقة ونظيره
+        # الأذربيجاني»: the Azerbaijani minister is the counterpart, not the one whose counterpart is meant
+        states = self._person_states(mentions, positions)
+        owner = owner or next((m.entity_id for m in reversed(mentions) if m.type == "PERSON" and m.method != "plural"
+                               and states.get(m.entity_id) != of), None)
         if owner is None:
             return None
         # the KB's offices at the date first: a title the story seems to give can be a misread object
@@ -835,14 +860,15 @@ class EntityLinker:
         for role in dict.fromkeys(roles):
             holders = [h for h in self.kb.holders(role, of, date) if h != owner and (date or any(
                 p.get("role") == role and p.get("of") == of and p.get("end") is None for p in self.kb[h].positions))]
-            in_doc = [h for h in holders if h in named]
-            if in_doc:
-                return in_doc[0]
-            # the story's own apposition («وزير الخارجية الصومالي أحمد معلم فقي»), for offices the KB lacks
+            # the story's own apposition first («وزير الخارجية الصومالي أحمد معلم فقي», «وزير الطاقة
+            # الأذربيجاني برويز شهبازوف»): it names this office's holder even where the KB has others
             told = [p.get("person") or at.get(p.get("at")) for p in positions if p.get("role") == role and p.get("of") == of]
             told = [t for t in told if t is not None and t != owner]
             if told:
                 return told[-1]
+            in_doc = [h for h in holders if h in named]
+            if in_doc:
+                return in_doc[0]
             if len(holders) == 1:
                 return holders[0]
         return None  # no office of that name there (North Korea has no «president»): the leader rule decides
@@ -902,6 +928,8 @@ _DELEGATION_WORDS = {normalize(w) for w in ("الوفد", "الوفد الزائ
 _HOME_WORDS = {normalize(w) for w in ("البلاد", "الدولة", "الجمهورية", "المملكة", "السلطنة")}
 _HOME_HONORIFICS = {normalize(w) for w in ("سمو", "جلالة", "فخامة", "صاحب السمو", "صاحب الجلالة", "صاحب الفخامة")}
 
+
+_ACCREDITED_TO = normalize("لدى")
 
 _PLURAL_OFFICES = {normalize(w): kind for kind, words in {
     "minister": ("الوزيران", "الوزيرين", "وزيرا", "وزيري", "الوزيرتان", "الوزيرتين"),
