@@ -1105,21 +1105,13 @@ def _coordinated(doc: Doc, a: Span, b: Span) -> bool:
 
 
 def _after_place_word(doc: Doc, span: Span) -> bool:
-    """The capital is a location: after a place preposition («في الرياض»، «إلى طوكيو»), or after
-    «ب» that follows a building («في مقر الوزارة بطوكيو»، «قصر الإليزيه بباريس»)."""
+    """The capital is a location: after a place preposition of ``references.jsonl`` («في الرياض»،
+    «إلى طوكيو»، «في مقر الوزارة بطوكيو»، «سفير موريتانيا بالرباط»)."""
     place_words = doc.user_data.get("kg_place_words", frozenset())
     k = span.start - 1
     while k >= 0 and getattr(doc[k]._, "clitic", "") in ("prefix", "article", "suffix") and doc[k].norm_ not in place_words:
         k -= 1
-    if k >= 0 and doc[k].norm_ in place_words:
-        return True
-    b = span.start - 1
-    while b >= 0 and getattr(doc[b]._, "clitic", "") == "article":
-        b -= 1
-    if b < 1 or doc[b].norm_ != "ب" or getattr(doc[b]._, "clitic", "") != "prefix":
-        return False
-    return any(sp.label_ == "facility_head" and b - 5 <= sp.start < b and not any(t.is_punct for t in doc[sp.start:b])
-               for sp in kb_spans(doc))
+    return k >= 0 and doc[k].norm_ in place_words
 
 
 def _deputy_before(text: str, start: int) -> int | None:
