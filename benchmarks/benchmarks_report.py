@@ -217,7 +217,7 @@ def plot(r: dict, path: Path, ext: dict | None) -> None:
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
     a1.loglog(ns, wall, "o-", label="first build (measured)")
     a1.loglog(ns, rerun, "s-", label="rerun, warm cache (measured)")
-    if ext:
+    if ext and "wall" in ext:  # a size only extrapolated (its build did not run)
         a1.loglog([ns[-1], ext["n"]], [wall[-1], ext["wall"]], "o--", color="C0", alpha=0.6, label="100k (extrapolated)")
     lo, hi = ns[0], (ext or {}).get("n", ns[-1])
     a1.loglog([lo, hi], [wall[0], wall[0] * hi / lo], ":", color="grey", label="linear")
@@ -228,7 +228,7 @@ def plot(r: dict, path: Path, ext: dict | None) -> None:
     a2.loglog(ns, rss, "o-", label="driver peak RSS (measured)")
     a2.loglog(ns, [builds[n]["first"]["rss_worker_mb"] for n in ns], "s-", label="worker peak RSS (measured)")
     if ext:
-        a2.loglog([ext["n"]], [ext["rss"]], "D", color="C0", label="driver, 100k merge+export (measured)")
+        a2.loglog([ext["n"]], [ext["rss"]], "D", color="C0", label=f"driver, {ext['n'] // 1000}k merge+export (measured)")
     a2.loglog([lo, hi], [rss[0], rss[0] * hi / lo], ":", color="grey", label="linear")
     a2.set_xlabel("documents")
     a2.set_ylabel("MB")
