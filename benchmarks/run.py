@@ -105,15 +105,59 @@ def child_build(args: argparse.Namespace) -> dict:
     warnings.simplefilter("ignore")
     from kg.build import build
 
+    sampler = _MemorySampler()
+    sampler.start()
     t = time.perf_counter()
-    _, report = build([args.input], args.out, jobs=args.jobs, cache_dir=args.cache or None,
-                      doc_timeout=600, formats=tuple(args.formats.split(",")), return_graph=False)
+    try:
+        _, report = build([args.input], args.out, jobs=args.jobs, cache_dir=args.cache or None,
+                          doc_timeout=600, formats=tuple(args.formats.split(",")), return_graph=False)
+    finally:
+        sampler.stop()
     wall = time.perf_counter() - t
     out = Path(args.out)
     return {"wall_s": wall, "stats": report.stats, "documents": len(report.documents), "skipped": len(report.skipped),
             "rss_driver_mb": _rss_mb(resource.getrusage(resource.RUSAGE_SELF)),
             "rss_worker_mb": _rss_mb(resource.getrusage(resource.RUSAGE_CHILDREN)),
+            "pss_total_mb": sampler.peak_mb,
             "output_bytes": folder_bytes(out), "files": {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}}
+
+
+class _MemorySampler:
+    """Peak memory of the whole build: the proportional set size (PSS) of the driver and its workers,
+    summed, sampled every half second.  RSS counts the pages the forked workers share with the driver
+    (the loaded pipeline and KB) once per process; PSS splits each shared page between its sharers,
+    so the sum is what the build really holds."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        import threading
+
+        self.every = every
+        self.peak_mb: float | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        me = psutil.Process()
+        while not self._done.is_set():
+            total = 0.0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    total += p.memory_full_info().pss
+                except (psutil.Error, AttributeError):
+                    continue
+            self.peak_mb = max(self.peak_mb or 0.0, total / 2**20)
+            self._done.wait(self.every)
 
 
 def child_stages(args: argparse.Namespace) -> dict:

@@ -14,6 +14,14 @@ TEMP_SUFFIX = ".tmp"
 _XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
+_XML_ILLEGAL_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_legal_text(text: str) -> str:
+    """:func:`xml_legal` for one string, before it is written (the same characters are dropped)."""
+    return _XML_ILLEGAL_TEXT.sub("", text)
+
+
 def open_temp(path: Path) -> tuple[int, str]:
     """Create ``.{name}.{random}.tmp`` next to ``path``, open for writing; returns ``(fd, temp path)``.
 

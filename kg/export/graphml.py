@@ -6,13 +6,13 @@ stored as JSON strings; :func:`read_graphml` decodes them back.
 
 from __future__ import annotations
 
-import io
 import json
+import os
 from pathlib import Path
 
 import networkx as nx
 
-from kg.util import atomic_write_bytes, xml_legal
+from kg.util import open_temp, xml_legal_text
 
 __all__ = ["to_scalar_graph", "write_graphml", "read_graphml", "write_gexf"]
 
@@ -29,28 +29,54 @@ def _scalar(value):
 
 def to_scalar_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``G`` with every attribute made scalar (deterministic node and edge order)."""
+    return _scalar_graph(G, lambda value: value)
+
+
+def _scalar_graph(G: nx.MultiDiGraph, clean) -> nx.MultiDiGraph:
+    def c(value):
+        return clean(value) if isinstance(value, str) else value
+
     H = nx.MultiDiGraph()
-    H.graph.update({k: _scalar(v) for k, v in sorted(G.graph.items())})
+    H.graph.update({c(k): c(_scalar(v)) for k, v in sorted(G.graph.items())})
     for n in sorted(G.nodes):
-        H.add_node(n, **{k: _scalar(v) for k, v in sorted(G.nodes[n].items())})
+        H.add_node(c(n), **{c(k): c(_scalar(v)) for k, v in sorted(G.nodes[n].items())})
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
-        H.add_edge(u, v, key=k, **{a: _scalar(b) for a, b in sorted(d.items())})
+        H.add_edge(c(u), c(v), key=c(k), **{c(a): c(_scalar(b)) for a, b in sorted(d.items())})
     return H
 
 
+def _xml_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """:func:`to_scalar_graph` without the characters XML 1.0 cannot hold (``\x01`` …) in any string:
+    a single one would make the file unreadable to every XML reader (``networkx.read_graphml``,
+    Gephi).  Dropped from the strings before writing, the file is streamed, not built in memory."""
+    return _scalar_graph(G, xml_legal_text)
+
+
+def _write_xml(writer, G: nx.MultiDiGraph, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = open_temp(path)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+            writer(_xml_graph(G), fh, encoding="utf-8")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
-    """GraphML, atomically; characters XML 1.0 cannot hold (``\x01`` …) are dropped, or no XML
-    reader (``networkx.read_graphml``, Gephi) could open the file."""
-    buf = io.BytesIO()
-    nx.write_graphml(to_scalar_graph(G), buf, encoding="utf-8")
-    return atomic_write_bytes(Path(path), xml_legal(buf.getvalue()))
+    """GraphML, atomically and streamed; characters XML 1.0 cannot hold are dropped (:func:`_xml_graph`)."""
+    return _write_xml(nx.write_graphml, G, path)
 
 
 def write_gexf(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """GEXF, atomically; XML too, so the same characters are dropped as in :func:`write_graphml`."""
-    buf = io.BytesIO()
-    nx.write_gexf(to_scalar_graph(G), buf, encoding="utf-8")
-    return atomic_write_bytes(Path(path), xml_legal(buf.getvalue()))
+    return _write_xml(nx.write_gexf, G, path)
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:

@@ -9,10 +9,12 @@ only for asserted events; planned, negated and hypothetical ones keep their even
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 import networkx as nx
@@ -24,7 +26,7 @@ from kg.export.namespaces import (
     TARGET_PROPERTY, WD,
 )
 from kg.graph.schema import iter_events
-from kg.util import atomic_write_bytes, xml_legal
+from kg.util import atomic_write_bytes, open_temp, xml_legal
 
 __all__ = ["to_rdf", "to_turtle", "to_dataset", "write_rdf", "validate", "document_subgraph", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
 
@@ -208,7 +210,7 @@ def write_rdf(G: nx.MultiDiGraph, path: str | Path, *, format: str = "turtle") -
     if format in ("trig", "nquads"):
         data = to_dataset(G).serialize(format=format, encoding="utf-8")
     elif format == "turtle":
-        data = to_turtle(G)
+        return write_turtle(G, path)
     else:
         data = to_rdf(G).serialize(format=format, encoding="utf-8")
     if format in ("nt", "nquads"):  # rdflib writes these lines in hash order: sort them
@@ -224,24 +226,89 @@ def _turtle_prefixes() -> dict[str, str]:
     return out
 
 
+def _record_lines(G: nx.MultiDiGraph, batch: int = 20_000) -> Iterator[bytes]:
+    """The N-Triples of the graph in batches of whole records (a document; an entity with its
+    positions; an event with its evidence), each record's lines sorted so that a subject's triples
+    come together for the Turtle writer.  Only one batch is in memory at a time."""
+    from kg.export.ntriples import iter_ntriples
+
+    out: list[str] = []
+    record: list[str] = []
+    key = None
+    for line in iter_ntriples(G):
+        subject = line[: line.index(" ")]
+        k = subject.split("/position/", 1)[0].split("/evidence/", 1)[0]
+        if k != key:
+            out.extend(sorted(record))
+            record = []
+            key = k
+            if len(out) >= batch:
+                yield "".join(out).encode("utf-8")
+                out = []
+        record.append(line)
+    out.extend(sorted(record))
+    yield "".join(out).encode("utf-8")
+
+
+def _turtle_triples(G: nx.MultiDiGraph):
+    import pyoxigraph as ox
+
+    for chunk in _record_lines(G):
+        yield from ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _sorted_prefix_head(data: bytes) -> tuple[bytes, int]:
+    """The ``@prefix`` lines at the start of ``data``, sorted (Oxigraph's order is not fixed), and where they end."""
+    head_end = 0
+    while data.startswith(b"@prefix", head_end):
+        head_end = data.index(b"\n", head_end) + 1
+    return b"".join(sorted(data[:head_end].splitlines(keepends=True))), head_end
+
+
 def to_turtle(G: nx.MultiDiGraph) -> bytes:
     """The triples of :func:`to_rdf` as Turtle, written by Oxigraph from the streamed N-Triples.
 
     rdflib's Turtle serializer took most of a large build's export time; Oxigraph (Rust) writes the
-    same triples in a fraction of it.  The lines are sorted first, so each subject's triples come
+    same triples in a fraction of it.  Each record's lines are sorted, so each subject's triples come
     together, and the ``@prefix`` lines are sorted too: the same graph always gives the same bytes.
     """
     import pyoxigraph as ox
 
-    from kg.export.ntriples import iter_ntriples
+    data = ox.serialize(_turtle_triples(G), format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes())
+    head, end = _sorted_prefix_head(data)
+    return head + data[end:]
 
-    lines = "".join(sorted(set(iter_ntriples(G)))).encode("utf-8")
-    data = ox.serialize(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
-                        prefixes=_turtle_prefixes())
-    head_end = 0
-    while data.startswith(b"@prefix", head_end):
-        head_end = data.index(b"\n", head_end) + 1
-    return b"".join(sorted(data[:head_end].splitlines(keepends=True))) + data[head_end:]
+
+def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> Path:
+    """:func:`to_turtle` streamed to ``path`` (atomically): the triples never sit in memory all at
+    once, so a 100k-document graph costs the driver a batch, not the whole file."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body_fd, body = open_temp(path)
+    fd, tmp = open_temp(path)
+    try:
+        with os.fdopen(body_fd, "wb", buffering=1 << 20) as fh:
+            ox.serialize(_turtle_triples(G), fh, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes())
+        with open(body, "rb") as src, os.fdopen(fd, "wb", buffering=1 << 20) as dst:
+            head: list[bytes] = []
+            line = src.readline()
+            while line.startswith(b"@prefix"):
+                head.append(line)
+                line = src.readline()
+            dst.write(b"".join(sorted(head)) + line)
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, path)
+    finally:
+        for leftover in (body, tmp):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    return path
 
 
 def validate(g: Graph) -> tuple[bool, str]:
