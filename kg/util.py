@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import IO, Iterable, Iterator
 
 TEMP_SUFFIX = ".tmp"
 # characters XML 1.0 cannot hold, even as &#…; references (C0 controls but tab/LF/CR, U+FFFE, U+FFFF);
@@ -65,14 +66,17 @@ def xml_legal(data: bytes) -> bytes:
     return _XML_ILLEGAL.sub(b"", data)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
+@contextmanager
+def atomic_file(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file that replaces ``path`` only when the block ends without an error: written in a
+    temporary file in the same folder, fsynced, then renamed; on an error it is removed and ``path``
+    stays as it was.  For outputs streamed in pieces (N-Triples, Turtle, GraphML)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = open_temp(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -80,7 +84,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def atomic_write_text(path: Path, text: str) -> Path:

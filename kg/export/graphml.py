@@ -7,12 +7,11 @@ stored as JSON strings; :func:`read_graphml` decodes them back.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import networkx as nx
 
-from kg.util import open_temp, xml_legal_text
+from kg.util import atomic_file, xml_legal_text
 
 __all__ = ["to_scalar_graph", "write_graphml", "read_graphml", "write_gexf"]
 
@@ -53,20 +52,9 @@ def _xml_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _write_xml(writer, G: nx.MultiDiGraph, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = open_temp(path)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            writer(_xml_graph(G), fh, encoding="utf-8")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    with atomic_file(path) as fh:
+        writer(_xml_graph(G), fh, encoding="utf-8")
+    return Path(path)
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:

@@ -8,7 +8,6 @@ once.  ``kg load`` reads this file into an Oxigraph store.
 
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -22,7 +21,7 @@ from kg.export.namespaces import (
     AGENT_PROPERTY, DIRECT_PROPERTY, DOC, ENTITY_CLASSES, EVENT, EVENT_CLASSES, ID, RWB, TARGET_PROPERTY, WD,
 )
 from kg.graph.schema import iter_events
-from kg.util import open_temp
+from kg.util import atomic_file
 
 __all__ = ["iter_ntriples", "write_ntriples"]
 
@@ -217,17 +216,5 @@ def _write(fh: IO[bytes], lines: Iterator[str], batch: int = 4096) -> int:
 def write_ntriples(G: nx.MultiDiGraph, path: str | Path, *, include_ontology: bool = True) -> int:
     """Stream the graph to ``path`` (atomically: temporary file, then rename); returns the number
     of triples written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = open_temp(path)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            n = _write(fh, iter_ntriples(G, include_ontology=include_ontology))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return n
+    with atomic_file(path) as fh:
+        return _write(fh, iter_ntriples(G, include_ontology=include_ontology))

@@ -9,7 +9,6 @@ only for asserted events; planned, negated and hypothetical ones keep their even
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from decimal import Decimal
 from importlib import resources
@@ -26,7 +25,7 @@ from kg.export.namespaces import (
     TARGET_PROPERTY, WD,
 )
 from kg.graph.schema import iter_events
-from kg.util import atomic_write_bytes, open_temp, xml_legal
+from kg.util import atomic_file, atomic_write_bytes, xml_legal
 
 __all__ = ["to_rdf", "to_turtle", "to_dataset", "write_rdf", "validate", "document_subgraph", "entity_iri", "doc_iri", "date_literal", "load_ontology"]
 
@@ -281,33 +280,26 @@ def to_turtle(G: nx.MultiDiGraph) -> bytes:
 
 def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """:func:`to_turtle` streamed to ``path`` (atomically): the triples never sit in memory all at
-    once, so a 100k-document graph costs the driver a batch, not the whole file."""
+    once, so a 100k-document graph costs the driver a batch, not the whole file.  Oxigraph writes a
+    temporary body first; the final file is its sorted ``@prefix`` lines and the rest, copied."""
     import shutil
+    import tempfile
 
     import pyoxigraph as ox
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    body_fd, body = open_temp(path)
-    fd, tmp = open_temp(path)
-    try:
-        with os.fdopen(body_fd, "wb", buffering=1 << 20) as fh:
-            ox.serialize(_turtle_triples(G), fh, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes())
-        with open(body, "rb") as src, os.fdopen(fd, "wb", buffering=1 << 20) as dst:
+    with tempfile.TemporaryFile(dir=path.parent) as body:
+        ox.serialize(_turtle_triples(G), body, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes())
+        body.seek(0)
+        with atomic_file(path) as dst:
             head: list[bytes] = []
-            line = src.readline()
+            line = body.readline()
             while line.startswith(b"@prefix"):
                 head.append(line)
-                line = src.readline()
+                line = body.readline()
             dst.write(b"".join(sorted(head)) + line)
-            shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, path)
-    finally:
-        for leftover in (body, tmp):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+            shutil.copyfileobj(body, dst, 1 << 20)
     return path
 
 
