@@ -1207,9 +1207,9 @@ def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
             # the honorific must introduce this person, not someone named between («جلالة السلطان وبزشكيان»)
             # nor the first of two coordinated («سمو وزير الطاقة ونظيره الأذربيجاني»: «سمو» is the minister's)
             coordinated = text[m.start - 1:m.start] == "و" and (m.start < 2 or not text[m.start - 2].isalpha())
-            if _absent_sender(text, m.start):
-                continue  # «نقل سموه تحيات … وصاحب السمو الأمير X»: X sent greetings, he is not in the story
-            if hits and not coordinated and not any(o is not m and hits[-1].start() < o.end and o.start < m.start for o in people):
+            # nor someone who only sent greetings or a message («نقل سموه تحيات … وصاحب السمو الأمير X»)
+            if hits and not coordinated and not any(o is not m and hits[-1].start() < o.end and o.start < m.start for o in people) \
+                    and not _absent_sender(text, m.start):
                 out.append(Mention(start, end, text[start:end], list(m.entity_ids), "PERSON", "honorific-pronoun", 0.7))
                 break
     return out

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 from urllib.parse import quote
 
 import networkx as nx
@@ -249,19 +249,31 @@ def _record_lines(G: nx.MultiDiGraph, batch: int = 20_000) -> Iterator[bytes]:
     yield "".join(out).encode("utf-8")
 
 
-def _turtle_triples(G: nx.MultiDiGraph):
+def _turtle_triples(G: nx.MultiDiGraph) -> Iterator:
     import pyoxigraph as ox
 
     for chunk in _record_lines(G):
         yield from ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES)
 
 
-def _sorted_prefix_head(data: bytes) -> tuple[bytes, int]:
-    """The ``@prefix`` lines at the start of ``data``, sorted (Oxigraph's order is not fixed), and where they end."""
-    head_end = 0
-    while data.startswith(b"@prefix", head_end):
-        head_end = data.index(b"\n", head_end) + 1
-    return b"".join(sorted(data[:head_end].splitlines(keepends=True))), head_end
+def _write_turtle_to(G: nx.MultiDiGraph, dst: IO[bytes], scratch_dir: str | Path | None = None) -> None:
+    """Oxigraph writes the Turtle to a temporary body (from the streamed records); ``dst`` gets its
+    ``@prefix`` lines sorted (Oxigraph's order is not fixed) and the rest, copied in blocks."""
+    import shutil
+    import tempfile
+
+    import pyoxigraph as ox
+
+    with tempfile.TemporaryFile(dir=scratch_dir) as body:
+        ox.serialize(_turtle_triples(G), body, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes())
+        body.seek(0)
+        head: list[bytes] = []
+        line = body.readline()
+        while line.startswith(b"@prefix"):
+            head.append(line)
+            line = body.readline()
+        dst.write(b"".join(sorted(head)) + line)
+        shutil.copyfileobj(body, dst, 1 << 20)
 
 
 def to_turtle(G: nx.MultiDiGraph) -> bytes:
@@ -271,35 +283,19 @@ def to_turtle(G: nx.MultiDiGraph) -> bytes:
     same triples in a fraction of it.  Each record's lines are sorted, so each subject's triples come
     together, and the ``@prefix`` lines are sorted too: the same graph always gives the same bytes.
     """
-    import pyoxigraph as ox
+    import io
 
-    data = ox.serialize(_turtle_triples(G), format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes())
-    head, end = _sorted_prefix_head(data)
-    return head + data[end:]
+    buf = io.BytesIO()
+    _write_turtle_to(G, buf)
+    return buf.getvalue()
 
 
 def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """:func:`to_turtle` streamed to ``path`` (atomically): the triples never sit in memory all at
-    once, so a 100k-document graph costs the driver a batch, not the whole file.  Oxigraph writes a
-    temporary body first; the final file is its sorted ``@prefix`` lines and the rest, copied."""
-    import shutil
-    import tempfile
-
-    import pyoxigraph as ox
-
+    once, so a 100k-document graph costs the driver a batch, not the whole file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=path.parent) as body:
-        ox.serialize(_turtle_triples(G), body, format=ox.RdfFormat.TURTLE, prefixes=_turtle_prefixes())
-        body.seek(0)
-        with atomic_file(path) as dst:
-            head: list[bytes] = []
-            line = body.readline()
-            while line.startswith(b"@prefix"):
-                head.append(line)
-                line = body.readline()
-            dst.write(b"".join(sorted(head)) + line)
-            shutil.copyfileobj(body, dst, 1 << 20)
+    with atomic_file(path) as dst:
+        _write_turtle_to(G, dst, scratch_dir=path.parent)
     return path
 
 

@@ -647,8 +647,8 @@ def _group_predicates(doc: Doc, trigs: list[Trigger]) -> list[Trigger]:
             gap = _words_between(doc, head.end, t.start)
             same_clause = not _boundary_between(doc, head.end, t.start)
             light = head.pos != "noun" and _stem_norm(doc, head) in _LIGHT_VERBS
-            if head.type == "met" and t.type == "phone_call" and _call_medium(doc, t) and not any(
-                    doc[k].text in _CLAUSE_BREAK and doc[k].text not in _COMMAS for k in range(head.end, t.start)):
+            if head.type == "met" and t.type == "phone_call" and _call_medium(doc, t) and not _boundary_between(
+                    doc, head.end, t.start, "phrase"):
                 # «بحث X مع Y، في اتصال هاتفي/مرئي، …»: the talks took place in a call, not in a meeting
                 light = same_clause = True
             if head.type in ("attended", "witnessed") and t.pos == "noun" and same_clause and gap <= 10:
@@ -665,7 +665,6 @@ def _group_predicates(doc: Doc, trigs: list[Trigger]) -> list[Trigger]:
 
 
 _MEDIUM = {_N(w) for w in ("في", "عبر", "خلال", "ب")}
-_COMMAS = {"،", ","}
 
 
 def _call_medium(doc: Doc, trig: Trigger) -> bool:
@@ -1036,11 +1035,14 @@ def _word_counts(doc: Doc) -> list[int]:
 
 
 _CLAUSE_BREAK = ("،", ",", ";", "؛", ".", ":")
+_PHRASE_BREAK = tuple(m for m in _CLAUSE_BREAK if m not in ("،", ","))
 _SENTENCE_BREAK = (";", "؛", ".", "؟", "?", "!")
 
 
 def _boundary_between(doc: Doc, a: int, b: int, scope: str = "clause") -> bool:
-    marks = _SENTENCE_BREAK if scope == "sentence" else _CLAUSE_BREAK
+    """A break between tokens ``a`` and ``b``: of a sentence, of a clause, or (``phrase``) any clause
+    break but a comma, which may set off a phrase inside the clause («بحث X مع Y، في اتصال هاتفي، …»)."""
+    marks = {"sentence": _SENTENCE_BREAK, "phrase": _PHRASE_BREAK}.get(scope, _CLAUSE_BREAK)
     return any(doc[k].text in marks for k in range(a, b))
 
 
