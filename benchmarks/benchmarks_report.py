@@ -22,7 +22,34 @@ def _ok(flag: bool) -> str:
     return "**met**" if flag else "**not met**"
 
 
-def render(r: dict, targets: dict):
+def read_history(path: Path) -> list[dict]:
+    """The headline figures of every earlier run (``history.jsonl``, one JSON object a line)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _history_section(history: list[dict], reference_bert: float) -> list[str]:
+    """Earlier runs side by side: the machine is shared, so the same code runs at different speeds on
+    different hours; the BERT anchor of the same run measures how fast the machine was."""
+    L = ["\n## Earlier runs on this machine\n",
+         "Every `make bench` appends its headline figures to `benchmarks/history.jsonl`. The BERT tagger's speed"
+         " in the same run shows the machine's speed at that hour; the last column scales our rate to the"
+         f" issue's reference speed of the BERT tagger on these cores (about {reference_bert:,.0f} words/s):"
+         " words/s per core × reference ÷ BERT words/s of that run.\n",
+         "| run (UTC) | code | documents (largest build) | words/s per core end to end | per-document stages, 1 core |"
+         " BERT-base, 1 thread | at the reference BERT speed |",
+         "|---|---|---:|---:|---:|---:|---:|"]
+    for h in history:
+        bert = h.get("bert_words_per_s")
+        scaled = f"{h['words_per_s_core'] * reference_bert / bert:,.0f}" if bert else "–"
+        stages = f"{h['stages_words_per_s']:,}" if h.get("stages_words_per_s") else "–"
+        L.append(f"| {h['date'][:16].replace('T', ' ')} | {h.get('commit') or '?'} | {h['documents']:,} |"
+                 f" {h['words_per_s_core']:,} | {stages} | {bert or '–'} | {scaled} |")
+    return L
+
+
+def render(r: dict, targets: dict, history: list[dict] | None = None):
     m = r["machine"]
     cores = m.get("usable_cores") or m.get("cores") or 1
     builds = {int(k): v for k, v in r["builds"].items()}
@@ -34,7 +61,7 @@ def render(r: dict, targets: dict):
              f"{m['platform']}. Load average before / after the run: "
              f"{' / '.join(f'{x:.1f}' for x in m['load_before'])} → {' / '.join(f'{x:.1f}' for x in m.get('load_after', [0, 0, 0]))}"
              " (1 / 5 / 15 min).")
-    if max(m["load_before"][0], m.get("load_after", [0])[0]) > 0.5:
+    if m["load_before"][0] > 0.5:  # the load after the run is mostly the run's own workers
         L.append(" **The machine was shared with other engineers' jobs during the run**, so every time below is"
                  " pessimistic and noisy (roughly ±30 %).")
     L.append("\n\nCorpus: ANERcorp newswire sentences (`../shared/data/anercorp/source/ANERCorp.txt`) recombined with a fixed"
@@ -188,6 +215,8 @@ def render(r: dict, targets: dict):
         if st:
             L.append(f"| Rawabit per-document stages, 1 core | {st['words'] / st['total_s']:,.0f} |")
         L.append("")
+    if history:
+        L.extend(_history_section(history, targets.get("bert_reference_words_per_s", 550)))
     L.append("\n## Notes\n")
     if 1 in jobs and 2 in jobs:
         L.append(f"- `--jobs 1` vs `--jobs 2` was measured on the {jobs[1]['documents']:,}-document corpus, both without a"
@@ -250,7 +279,7 @@ if __name__ == "__main__":
     from run import TARGETS
 
     results = json.loads((here / "results.json").read_text(encoding="utf-8"))
-    md, draw = render(results, TARGETS)
+    md, draw = render(results, TARGETS, read_history(here / "history.jsonl"))
     (here / "RESULTS.md").write_text(md, encoding="utf-8")
     draw(here / "scaling.png")
     print(md)
