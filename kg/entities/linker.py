@@ -393,10 +393,13 @@ class EntityLinker:
         # a royal or presidential title right after the head is part of a facility's name
         royal = {sp.start: sp.end for sp in matches if sp.label_ in ("role", "honorific")
                  and normalize(doc[sp.start:sp.end].text).removeprefix("ال") in _ROYAL_TITLES}
+        bodies = {sp.start for sp in matches if sp.label_ == "org_head"}
         out: list[Span] = []
         for head in matches:
             if head.label_ != "facility_head":
                 continue
+            if normalize(head.text) in _SEAT_HEADS and self._body_after(doc, head.end, bodies):
+                continue  # «في مقر وزارة الخارجية»: the ministry is the named body, its seat is no place of its own
             end, words = head.end, 0
             while end < len(doc) and words < 4:
                 tok = doc[end]
@@ -426,6 +429,13 @@ class EntityLinker:
             if words:
                 out.append(Span(doc, start, end, label="facility", kb_id="PLACE"))
         return out
+
+    @staticmethod
+    def _body_after(doc: Doc, k: int, bodies: set[int]) -> bool:
+        """An organization head noun («وزارة»، «مجلس») at ``k``, after an optional article."""
+        if k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
+            k += 1
+        return k in bodies
 
     # ------------------------------------------------------------------ rules
     def _candidates(self, span: Span) -> list[str]:
@@ -1033,6 +1043,7 @@ def _gap(doc: Doc, a: Span, b: Span) -> int:
 
 _FACILITY_STOP = {normalize(w) for w in ("في", "فى", "إلى", "على", "من", "مع", "عن", "بين", "حيث", "الذي", "التي", "اليوم", "أمس",
                                          "صباح", "مساء", "يوم", "غدا", "حاليا", "أيضا", "وذلك", "خلال", "بعد", "قبل", "عند", "لدى")}
+_SEAT_HEADS = {normalize(w) for w in ("مقر", "مقرّ")}  # "the seat of": before a body, the body is the entity
 _FILLER_STEMS = {normalize(w) for w in ("رفيق", "رفيقة", "سيد", "سيدة", "محترم", "شيخ", "دكتور")}
 _FILLER = {normalize(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "حينها", "حينذاك", "آنذاك", "الحالي", "السابق", "الشيخ", "الدكتور")}
 

@@ -273,3 +273,19 @@ def test_people_in_an_attendance_list_are_not_the_two_who_sign(nlp):
                       "سامي الخطيب، ومدير الإدارة كريم الساعدي. ووقّع الجانبان مذكرة تفاهم للتعاون في مجال النقل.")
     plural = [m.entity_ids for m in a.mentions if m.method == "plural"]
     assert plural and set(plural[-1]) == {"ayman-safadi", "fuad-hussein"}
+
+
+@pytest.mark.parametrize("text", [
+    "وعقد الوزيران جلسة مباحثات في مقر وزارة الخارجية البريطانية بلندن.",
+    "والتقى الوزير نظيره في مقر الوزارة بطوكيو.",
+    "واستقبله رئيس الوزراء بمقر مجلس الوزراء.",
+])
+def test_the_seat_of_a_body_is_not_a_place_of_its_own(nlp, text):
+    a = mentions(nlp, text)
+    assert not [m for m in a.mentions if m.method == "facility"]
+    assert not [m for m in a.mentions if m.text.startswith(("مقر", "بمقر"))]
+
+
+def test_the_seat_of_a_party_is_still_a_place(nlp):
+    a = mentions(nlp, "واستقبل الأمين العام الوفد في مقر الحزب المركزي.")
+    assert [m.text for m in a.mentions if m.method == "facility"] == ["مقر الحزب المركزي"]
