@@ -135,7 +135,9 @@ def build_names(data: Path, freq: Counter) -> list[str]:
                     toks = val.split()
                     if len(toks) == 1:
                         add(toks[0])
-    return sorted(names)
+    # "وكازاخستان" from a coordinated entry ("… وكازاخستان"): the conjunction plus another name, which
+    # must stay splittable (a name that only begins with و, واشنطن, has no name after it)
+    return sorted(n for n in names if not (n.startswith("و") and n[1:] in names))
 
 
 def main(argv=None) -> int:
