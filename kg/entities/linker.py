@@ -156,7 +156,7 @@ class EntityLinker:
         if self.use_ner:
             # a tagged «العماد» or «الشيخ» alone is the courtesy before a name, not a person
             courtesy = _courtesy_tokens(doc)
-            for s in list(doc.spans.get("ner", [])):
+            for s in _with_geo_heads(doc, list(doc.spans.get("ner", []))):
                 if all(t in courtesy for t in range(s.start, s.end)):
                     continue
                 start = s.start
@@ -287,13 +287,14 @@ class EntityLinker:
             if sp.label_ not in ("honorific", "role", "place_preposition", "nisba"):
                 covered.update(range(sp.start, sp.end))
         starts = {sp.end for sp in matches if sp.label_ in ("honorific", "role", "nisba", "org")} | {sp.end for sp in self._org_spans(doc)}
+        geo = {sp.start for sp in matches if sp.label_ == "geo_head"}
         for sp in matches:  # «وزيرة الثقافة X Y»: a role, one complement word, then the name
             if sp.label_ == "role":
                 k = sp.end
                 while k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
                     k += 1
-                if k < len(doc) and not doc[k].is_punct:
-                    starts.add(k + 1)
+                if k < len(doc) and not doc[k].is_punct and k not in geo:
+                    starts.add(k + 1)  # (not after «محافظة»، «جزيرة»: a place's name follows)
         starts = sorted(starts)
         courtesy = _courtesy_tokens(doc)
         out: list[Span] = []
@@ -1002,6 +1003,28 @@ _ATTENDANCE_RE = re.compile(r"(?:بحضور|وبحضور|حضره|حضرها|(?<
 def _in_attendance(text: str, start: int) -> bool:
     """«…، بحضور مساعد الوزير X»: X is present, not one of «الوزيران» who act next."""
     return bool(_ATTENDANCE_RE.search(text[max(0, start - 80):start]))
+
+
+def _with_geo_heads(doc: Doc, spans: list[Span]) -> list[Span]:
+    """«بحر قزوين»، «جزيرة بوبيان»، «منطقة الخليج»: a geographic head noun (references lexicon,
+    ``geo_head``) right before a tagged place is part of its name, as gazetteers and the gold sets write
+    it, also when the tagger took the name for a person; a head the tagger took for a place of its own
+    («بحر» + «قزوين») joins the place after it."""
+    heads = {sp.end: sp.start for sp in kb_spans(doc) if sp.label_ == "geo_head"}
+    if not heads:
+        return spans
+    own_head = {_with_article(doc, start): end for end, start in heads.items()}
+    out: list[Span] = []
+    for s in spans:
+        # «منطقة البحر المتوسط»: a place with a head and a name of its own keeps its name («منطقة الخليج» does not)
+        if s.label_ in ("LOC", "PERS") and s.start in heads and not s.end > own_head.get(s.start, s.end):
+            # (a PERS: «محافظة سيستان وبلوشستان» is no person)
+            start = _with_article(doc, heads[s.start])
+            if out and out[-1].label_ == "LOC" and out[-1].start >= start and out[-1].end == s.start:
+                out.pop()  # the head was tagged on its own
+            s = Span(doc, start, s.end, label="LOC")
+        out.append(s)
+    return out
 
 
 def _with_article(doc: Doc, start: int) -> int:

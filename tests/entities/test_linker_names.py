@@ -289,3 +289,19 @@ def test_the_seat_of_a_body_is_not_a_place_of_its_own(nlp, text):
 def test_the_seat_of_a_party_is_still_a_place(nlp):
     a = mentions(nlp, "واستقبل الأمين العام الوفد في مقر الحزب المركزي.")
     assert [m.text for m in a.mentions if m.method == "facility"] == ["مقر الحزب المركزي"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("وتناول اللقاء الأمن البحري في بحر قزوين.", "بحر قزوين"),           # the head tagged on its own joins
+    ("وزار الوزير جزيرة بوبيان.", "جزيرة بوبيان"),
+    ("وأكد أهمية الاستقرار في منطقة الخليج.", "منطقة الخليج"),
+    ("وبحثا التعاون في منطقة البحر المتوسط.", "البحر المتوسط"),         # a place with its own head and name
+])
+def test_geographic_head_nouns_are_part_of_the_place_name(nlp, text, name):
+    a = mentions(nlp, text)
+    assert [m.text for m in a.mentions if m.type == "PLACE"] == [name]
+
+
+def test_a_name_after_a_province_head_is_no_person(nlp):
+    a = mentions(nlp, "وزار الرئيس محافظة سيستان وبلوشستان.")
+    assert not [m for m in a.mentions if m.type == "PERSON"]
