@@ -127,7 +127,7 @@ class EntityLinker:
         freq = self.lexicon.freq if self.lexicon is not None else None
         rare = (lambda w: freq.get(w, 0) <= self.rare_max) if freq is not None else None
         mentions = self._family_tail(text, _nasab(text, mentions, rare))
-        mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, mentions)))
+        mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, mentions)) + self._city_airports(doc))
         # «ثم أجرى النفطي وتاياني جلسة … بتوقيع الجانبين»: surname-only mentions are found after the first
         # pass, so a plural resolved to the last two people named is resolved again with them (not with
         # «سعادته»-style pronouns, whose antecedent is a guess of its own)
@@ -437,6 +437,32 @@ class EntityLinker:
         if k < len(doc) and getattr(doc[k]._, "clitic", "") == "article":
             k += 1
         return k in bodies
+
+    def _city_airports(self, doc: Doc) -> list[Mention]:
+        """«مطار دمشق الدولي»، «بمطار الكويت الدولي»: an international airport named after its city or
+        state is a place of its own, on top of the city it names (which stays a mention, so that an
+        arrival there still reaches the city and its state)."""
+        matches = kb_spans(doc)
+        known = {sp.start: sp.end for sp in matches if sp.label_ in ("label", "alias") and sp.kb_id_ in self.kb
+                 and self.kb[sp.kb_id_].type in ("PLACE", "STATE")}
+        out: list[Mention] = []
+        for head in matches:
+            if head.label_ != "facility_head" or normalize(head.text) not in _AIRPORT_HEADS:
+                continue
+            k = head.end
+            if k not in known:
+                continue
+            end = known[k]
+            if end < len(doc) and getattr(doc[end]._, "clitic", "") == "article":
+                end += 1
+            if end >= len(doc) or doc[end].norm_ not in _INTERNATIONAL:
+                continue
+            span = Span(doc, _with_article(doc, head.start), end + 1)
+            text = display_text(span)
+            ids = [a.entity_id for a in self.kb.lookup(text) if self.kb[a.entity_id].type == "PLACE"]
+            out.append(Mention(span.start_char, span.end_char, text, [ids[0] if ids else mint_id("PLACE", text)],
+                               "PLACE", "facility", 0.75))
+        return out
 
     # ------------------------------------------------------------------ rules
     def _candidates(self, span: Span) -> list[str]:
@@ -1066,6 +1092,8 @@ def _gap(doc: Doc, a: Span, b: Span) -> int:
 
 _FACILITY_STOP = {normalize(w) for w in ("في", "فى", "إلى", "على", "من", "مع", "عن", "بين", "حيث", "الذي", "التي", "اليوم", "أمس",
                                          "صباح", "مساء", "يوم", "غدا", "حاليا", "أيضا", "وذلك", "خلال", "بعد", "قبل", "عند", "لدى")}
+_AIRPORT_HEADS = {normalize(w) for w in ("مطار", "المطار")}
+_INTERNATIONAL = {normalize(w) for w in ("دولي", "الدولي")}
 _SEAT_HEADS = {normalize(w) for w in ("مقر", "مقرّ")}  # "the seat of": before a body, the body is the entity
 _FILLER_STEMS = {normalize(w) for w in ("رفيق", "رفيقة", "سيد", "سيدة", "محترم", "شيخ", "دكتور")}
 _FILLER = {normalize(w) for w in ("الرفيق", "الرفيقة", "السيد", "السيدة", "المحترم", "حينها", "حينذاك", "آنذاك", "الحالي", "السابق", "الشيخ", "الدكتور")}

@@ -550,6 +550,8 @@ class RelationExtractor:
                 break
             if home_at is not None and home_at < u.np_start:
                 return [home]
+            if m.method == "facility" and any(v.mention.start >= m.start and v.mention.end <= m.end for v in after if v is not u):
+                continue  # «وصل إلى مطار نواكشوط الدولي»: the city the airport is named after is the destination
             if m.type in _DEST_TYPES and (u.gov in _TO or u.gov is None or u.gov in (_N("على"), _N("ب"))):
                 dests = [m.entity_id]
                 if m.method == "metonymy" and kb is not None and m.entity_id in kb and kb[m.entity_id].capital:

@@ -141,3 +141,8 @@ def test_words_between_counts_words_not_clitics_or_punctuation(mini_nlp):
              for a in range(len(doc) + 1)]
     assert any(doc[k]._.clitic for k in range(len(doc))) and any(t.is_punct for t in doc)
     assert [[_words_between(doc, a, b) for b in range(len(doc) + 1)] for a in range(len(doc) + 1)] == naive
+
+
+def test_arrival_at_an_airport_named_after_a_city_visits_the_city(mini_nlp):
+    ev = _events("وصل شي جين بينغ إلى مطار موسكو الدولي في 20 آذار 2023.", mini_nlp)
+    assert ev == [("visited", ["xi-jinping"], ["moscow", "russia"], "asserted", "2023-03-20")]
