@@ -636,6 +636,12 @@ class EntityLinker:
         if holder is None and role_span.label_ == "counterpart":
             holder = self._counterpart(of, mentions, named, date, positions, self._coordinated_title_holder(doc, spans, i, mentions, positions, of))
         holder = holder or self._holder(role, of, named, date, counterpart=role_span.label_ == "counterpart")
+        if (holder is None and of is None and role in self.kb.roles and self.kb.roles[role].head_of_state
+                and role_span.label_ != "counterpart" and role_span.text.startswith("ال") and self._home_state(doc)):
+            # «سلّم الوزير الضيف الرئيس رسالة» in a Cairo story: the bare, definite head-of-state title (not
+            # «رئيس مجلس الشورى») is the host country's, once the story has named him
+            home_head = self._holder(role, self._home_state(doc), named, date)
+            holder = home_head if home_head in named else None
         if holder is None and of is not None and role in _VISITOR_ROLES and role_span.label_ != "counterpart":
             # «الموفد الفرنسي»، «الوزير الأول النيجري» in a host-country story, an office the KB does not fill:
             # the visitor from that state the story keeps naming

@@ -220,6 +220,8 @@ class RelationExtractor:
                 return None
             if trig.pos == "verb_pair" and not others:
                 return None
+            if trig.pos == "noun" and how != "relative:single" and _between_pair(doc, trig, after, others):
+                subject = None  # «أهمية لقاء القمة بين X وY»: X and Y meet, not whoever speaks of it
             agents = [a for a in dict.fromkeys(([subject] if subject else []) + others)]
             if len(agents) < 2:
                 return None
@@ -293,6 +295,13 @@ class RelationExtractor:
                 shared = _shared_subject(doc, receipt, all_before + after)
                 if shared is not None:
                     subject = shared  # «X يستقبل Y ويتسلم رسالة من Z»: the second verb's subject is X's
+            if recipient is None and source and subject and subject != agent and trig.pos == "noun" and _borne(doc, trig):
+                # «X يستقبل Y حاملا رسالة من Z»: Y only carries it; it is for the person Y comes to
+                host = [u for u in sentence_units if u.tok_end <= trig.start and u.mention.type == "PERSON"
+                        and u.gov is None and u.mention.entity_id not in (subject, agent)]
+                recipient = host[0].mention.entity_id if host else None
+                if recipient is None:
+                    return None
             if recipient is None and source and subject and subject != agent and (trig.pos == "noun" or receipt is not None):
                 recipient = subject  # «تلقى X رسالة من Y»: Y wrote to X (a sending verb's subject is no recipient)
             if (recipient is None and source and trig.pos != "noun" and subject and _object_pronoun(doc, trig)
@@ -300,8 +309,10 @@ class RelationExtractor:
                 # «التقى X Y، وسلّمه رسالة من Z»: the pronoun is the person just named, unless the message is
                 # addressed further on («… موجهة إلى Y»: the pronoun's person only carries it); when that person
                 # is the verb's subject, the subject was taken from the wrong person: no recipient, not a wrong one
+                skip = (agent, subject) if how == "relative:single" else (agent,)
+                # «استقبل X Y، الذي سلّمه رسالة من Z»: Y, the relative's antecedent, hands it to X
                 ante = next((u.mention.entity_id for u in reversed(all_before) if u.mention.type == "PERSON"
-                             and u.mention.method != "plural" and u.mention.entity_id != agent), None)
+                             and u.mention.method != "plural" and u.mention.entity_id not in skip), None)
                 recipient = ante if ante != subject else None
             if recipient is None and trig.pos != "noun" and subject:
                 # «سلّم X سموه رسالة»: the recipient is the verb's direct object
@@ -732,6 +743,12 @@ def _relative_between(doc: Doc, a: int, b: int) -> bool:
     return any(doc[k].norm_ in _RELATIVES for k in range(a, min(b, len(doc))))
 
 
+def _between_pair(doc: Doc, trig: Trigger, after: list[_Unit], others: list[str]) -> bool:
+    """The meeting noun names its two sides itself: «لقاء (القمة) بين X وY» right after the noun."""
+    return (len(others) >= 2 and bool(after) and after[0].gov == _N("بين") and not _possessive(doc, trig)
+            and _uncovered_words(doc, trig.end, after[0].np_start) <= 1)
+
+
 def _possessive_plural(doc: Doc, trig: Trigger) -> bool:
     """«بزيارتهم»: a plural possessive we cannot resolve safely."""
     for k in (trig.end - 1, trig.end):
@@ -779,6 +796,8 @@ def _greeting_sender(doc: Doc, units: list[_Unit]) -> list[_Unit]:
 _MEET_OBJECT_VERBS = {_N(w) for w in ("التقى", "التقت", "قابل", "قابلت")}  # take the one met as a direct object
 _CARRY = {_N(w) for w in ("حمل", "حملت")}
 _CARRY_OBJECT = {_N(w) for w in ("حمله", "حملها", "حملهم", "حملهما", "حملته", "حملتها")}
+_BEARING = {_N(w) for w in ("حاملا", "حاملة", "حاملين", "حاملان", "يحمل", "تحمل")}
+_ASKING = {_N(w) for w in ("طالبا", "طالبة", "طالبين", "طالبتين")}  # «طالبا نقل تحياته»: asking the guest to convey
 
 
 def _receiving_verb(doc: Doc, trig: Trigger) -> int | None:
@@ -798,12 +817,28 @@ def _shared_subject(doc: Doc, verb: int, units: list[_Unit]) -> str | None:
     return first.mention.entity_id if first is not None and first.tok_end <= verb - 1 else None
 
 
+def _borne(doc: Doc, trig: Trigger) -> bool:
+    """«حاملا رسالة»: the message noun is what somebody carries, right after a bearing word."""
+    return trig.start > 0 and doc[trig.start - 1].norm_ in _BEARING
+
+
 def _carried_back(doc: Doc, trig: Trigger) -> bool:
-    """«حمّله تحية إلى …»: «حمّل» with an object pronoun, within three words before the message."""
+    """Greetings the host gives the visitor to take home, not a message sent: «حمّله تحية إلى …»
+    («حمّل» with an object pronoun, within three words before the message), «حمّل الرئيس الوزير
+    الضيف تحياته إلى …» (the clause's «حمّل» and the sender's own greetings), «طالبا نقل تحياته»."""
     for k in range(max(0, trig.start - 6), trig.start):
         t = doc[k]
         if t.norm_ in _CARRY_OBJECT or (t.norm_ in _CARRY and k + 1 < len(doc) and getattr(doc[k + 1]._, "clitic", "") == "suffix"):
             return True
+    if trig.start > 0 and doc[trig.start - 1].norm_ in _ASKING:
+        return True
+    own = doc[trig.end - 1].norm_ in _GREETINGS and doc[trig.end - 1].norm_.endswith(("ه", "ها"))
+    if trig.pos == "noun" and (own or _possessive(doc, trig)):
+        for k in range(trig.start - 1, max(-1, trig.start - 24), -1):
+            if doc[k].is_punct or doc[k].norm_ in _SENTENCE_BREAK:
+                break
+            if doc[k].norm_ in _CARRY:
+                return True
     return False
 
 
