@@ -701,8 +701,17 @@ class EntityLinker:
         words = normalize(doc[spans[i].start:spans[j - 1].end].text).split()
         if any(w in _HOME_WORDS for w in words[1:]) or (words and words[0] in _HOME_HONORIFICS):
             return True
-        return i > 0 and spans[i - 1].label_ == "honorific" and spans[i - 1].end == spans[i].start \
-            and normalize(spans[i - 1].text) in _HOME_HONORIFICS
+        # the honorifics right before it, in a row: «معالي السيد وزير الخارجية»
+        ending = {sp.end: sp for sp in kb_spans(doc) if sp.label_ == "honorific"}
+        start = spans[i].start
+        role = self.kb.roles.get(spans[i].kb_id_) if spans[i].label_ == "role" else None
+        head = role is None or role.head_of_state
+        while start in ending:
+            honorific = normalize(ending[start].text)
+            if honorific in _HOME_HONORIFICS or (honorific in _MINISTERIAL_HONORIFICS and not head):
+                return True
+            start = ending[start].start
+        return False
 
     def _home_state(self, doc: Doc) -> str | None:
         """The country whose offices a wire story names bare: its national agency's («إسلام آباد … واس»:
@@ -970,6 +979,8 @@ _VISITOR_ROLES = {"envoy", "prime-minister", "premier", "deputy-prime-minister",
 _DELEGATION_WORDS = {normalize(w) for w in ("الوفد", "الوفد الزائر")}
 _HOME_WORDS = {normalize(w) for w in ("البلاد", "الدولة", "الجمهورية", "المملكة", "السلطنة")}
 _HOME_HONORIFICS = {normalize(w) for w in ("سمو", "جلالة", "فخامة", "صاحب السمو", "صاحب الجلالة", "صاحب الفخامة")}
+# «معالي» goes with a minister, never a head of state: «معالي رئيس مجلس الشورى» is no head of state's title
+_MINISTERIAL_HONORIFICS = {normalize("معالي")}
 
 
 _ACCREDITED_TO = normalize("لدى")

@@ -218,6 +218,8 @@ class RelationExtractor:
                     others.insert(0, ante)
             if trig.pos == "noun" and not others:
                 return None
+            if trig.pos == "noun" and _between_no_people(doc, trig, after):
+                return None  # «القمة الأولى بين دول المجلس ودول آسيا الوسطى»: a summit of states, no people named
             if trig.pos == "verb_pair" and not others:
                 return None
             if trig.pos == "noun" and how != "relative:single" and _between_pair(doc, trig, after, others):
@@ -297,11 +299,13 @@ class RelationExtractor:
                     subject = shared  # «X يستقبل Y ويتسلم رسالة من Z»: the second verb's subject is X's
             if recipient is None and source and subject and subject != agent and trig.pos == "noun" and _borne(doc, trig):
                 # «X يستقبل Y حاملا رسالة من Z»: Y only carries it; it is for the person Y comes to
-                host = [u for u in sentence_units if u.tok_end <= trig.start and u.mention.type == "PERSON"
-                        and u.gov is None and u.mention.entity_id not in (subject, agent)]
-                recipient = host[0].mention.entity_id if host else None
-                if recipient is None:
-                    return None
+                people = [u for u in sentence_units if u.tok_end <= trig.start and u.mention.type == "PERSON"
+                          and u.gov is None and u.mention.entity_id != agent]
+                if people and people[-1].mention.entity_id == subject:
+                    host = [u for u in people if u.mention.entity_id != subject]
+                    if not host:
+                        return None
+                    recipient = host[0].mention.entity_id
             if recipient is None and source and subject and subject != agent and (trig.pos == "noun" or receipt is not None):
                 recipient = subject  # «تلقى X رسالة من Y»: Y wrote to X (a sending verb's subject is no recipient)
             if (recipient is None and source and trig.pos != "noun" and subject and _object_pronoun(doc, trig)
@@ -614,7 +618,7 @@ class RelationExtractor:
             if not d.value:  # «الأحد الماضي» in a document without a date
                 return doc_date, "document"
             ref = _reference_before(dates, d.start) or state.narrative_date
-            value = _refine(_inherit(d.value, ref), d, in_clause, ref, text)
+            value = _refine(_anchored(d, ref), d, in_clause, ref, text)
             if d.end <= t_char and _TEMPORAL_RE.search(text[d.end:t_char]):
                 value = _coarsen(value, 4)  # «… في نيسان، بعد مدة قصيرة من قمته»: the summit was earlier
             elif not in_clause and trig.type == "visited":
@@ -625,7 +629,7 @@ class RelationExtractor:
         if earlier:
             d = earlier[-1]
             ref = _reference_before(dates, d.start) or state.narrative_date
-            return _refine(_inherit(d.value, ref), d, earlier, ref, text), "context"
+            return _refine(_anchored(d, ref), d, earlier, ref, text), "context"
         if doc_date:
             return doc_date, "document"
         if state.narrative_date:
@@ -637,7 +641,7 @@ class RelationExtractor:
             if s_start <= d.start < s_end and d.value and d.value[:1].isdigit():
                 state.narrative_date = _inherit(d.value, state.narrative_date)
             elif s_start <= d.start < s_end and d.value and state.narrative_date:
-                state.narrative_date = _inherit(d.value, state.narrative_date)
+                state.narrative_date = _anchored(d, state.narrative_date)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -747,6 +751,14 @@ def _between_pair(doc: Doc, trig: Trigger, after: list[_Unit], others: list[str]
     """The meeting noun names its two sides itself: «لقاء (القمة) بين X وY» right after the noun."""
     return (len(others) >= 2 and bool(after) and after[0].gov == _N("بين") and not _possessive(doc, trig)
             and _uncovered_words(doc, trig.end, after[0].np_start) <= 1)
+
+
+def _between_no_people(doc: Doc, trig: Trigger, after: list[_Unit]) -> bool:
+    """The meeting noun's own «بين» phrase (within two words of it) names no person."""
+    k = next((k for k in range(trig.end, min(len(doc), trig.end + 6)) if doc[k].norm_ == _N("بين")), None)
+    if k is None or _uncovered_words(doc, trig.end, k) > 2 or _boundary_between(doc, trig.end, k):
+        return False
+    return not any(u.gov == _N("بين") and u.mention.type in _AGENT_TYPES and u.tok_start > k for u in after)
 
 
 def _possessive_plural(doc: Doc, trig: Trigger) -> bool:
@@ -1138,6 +1150,12 @@ def _inherit(value: str | None, ref: str | None) -> str | None:
 
 
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def _anchored(d, ref: str | None) -> str | None:
+    """A deictic date («اليوم»، «أمس الاثنين») counts from the dateline, so a yearless dateline leaves it
+    yearless: the year of «يوليو 2023» two sentences up is not today's."""
+    return _calendar(d.value) if d.kind == "relative" else _inherit(d.value, ref)
 
 
 def _calendar(value: str | None) -> str | None:

@@ -307,3 +307,13 @@ def test_geographic_head_nouns_are_part_of_the_place_name(nlp, text, name):
 def test_a_name_after_a_province_head_is_no_person(nlp):
     a = mentions(nlp, "وزار الرئيس محافظة سيستان وبلوشستان.")
     assert not [m for m in a.mentions if m.type == "PERSON"]
+
+
+def test_a_ministers_honorific_makes_a_bare_title_the_home_ministers(nlp):
+    """«معالي السيد وزير الخارجية» in an Omani wire story is Oman's foreign minister; «معالي» never makes
+    a head of state of «رئيس مجلس الشورى»."""
+    a = mentions(nlp, "مسقط في 11 نوفمبر 2025 /العُمانية/ استقبل معالي السيد بدر البوسعيدي وزير الخارجية اليوم "
+                      "السيد ماورو فييرا. وعقد معالي السيد وزير الخارجية ونظيره البرازيلي جلسة مباحثات.")
+    assert ("وزير الخارجية", "badr-albusaidi") in _people(a)
+    b = mentions(nlp, "الرياض 12 نوفمبر 2025 م واس\nالتقى معالي رئيس مجلس الشورى الشيخ عبدالله آل الشيخ السفير الصيني.")
+    assert "salman-of-saudi-arabia" not in {e for _, e in _people(b)}

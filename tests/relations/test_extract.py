@@ -146,3 +146,11 @@ def test_words_between_counts_words_not_clitics_or_punctuation(mini_nlp):
 def test_arrival_at_an_airport_named_after_a_city_visits_the_city(mini_nlp):
     ev = _events("وصل شي جين بينغ إلى مطار موسكو الدولي في 20 آذار 2023.", mini_nlp)
     assert ev == [("visited", ["xi-jinping"], ["moscow", "russia"], "asserted", "2023-03-20")]
+
+
+def test_a_deictic_date_keeps_a_yearless_dateline_yearless(mini_nlp):
+    # «اليوم» counts from the dateline (no year); the year of an earlier past event is not today's
+    text = ("موسكو - 23 - 9 -- قال البيان إن العلاقات تعززت منذ قمة آذار 2023.\n\n"
+            "وفي وقت لاحق اليوم التقى فلاديمير بوتين شي جين بينغ.")
+    ev = _events(text, mini_nlp, "--09-23")
+    assert ("met", ["vladimir-putin", "xi-jinping"], [], "asserted", "--09-23") in ev
