@@ -1235,6 +1235,8 @@ def _days_apart(a: str | None, b: str | None) -> int:
     large number when either is not a day)."""
     if a and a == b:
         return 0
+    if a and b and len(a) == len(b) == 7 and a.startswith("--") and b.startswith("--"):
+        a, b = "2000" + a[1:], "2000" + b[1:]  # a yearless dateline: «--12-08» and «--12-09» (a leap year holds 29 Feb)
     try:
         return abs((_dt.date.fromisoformat(a) - _dt.date.fromisoformat(b)).days) if a and b and len(a) == len(b) == 10 else 10**6
     except ValueError:

@@ -133,6 +133,13 @@ def test_arrival_and_stay_are_one_visit(mini_nlp):
     assert [v[4] for v in visits if "russia" in v[2]] == ["2024-06-18"], visits
 
 
+def test_arrival_and_stay_are_one_visit_under_a_yearless_dateline(mini_nlp):
+    text = ("وصل كيم جونغ أون إلى موسكو مساء أمس في زيارة رسمية. "
+            "واستقبل فلاديمير بوتين اليوم كيم جونغ أون بمناسبة زيارته إلى روسيا.")
+    visits = [e for e in _events(text, mini_nlp, "--06-19") if e[0] == "visited"]
+    assert [v[4] for v in visits if "russia" in v[2]] == ["--06-18"], visits
+
+
 def test_words_between_counts_words_not_clitics_or_punctuation(mini_nlp):
     from kg.relations.extract import _words_between
 
