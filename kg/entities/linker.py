@@ -848,6 +848,10 @@ class EntityLinker:
             return None
         nisba = next((sp.kb_id_ for sp in kb_spans(doc) if sp.label_ == "nisba" and sp.start == span.end), None)
         delegation = normalize(span.text) in _DELEGATION_WORDS
+        if delegation:
+            head = _delegation_head(doc, span, mentions)
+            if head is not None:
+                return Mention(span.start_char, span.end_char, display_text(span), [head], "PERSON", "guest", 0.7)
         if nisba is None and delegation:
             return None  # «الوفد» alone may be either side's
         stated = self._person_states(mentions, positions)
@@ -977,6 +981,25 @@ _PATRONYMIC = {normalize(w) for w in ("بن", "ابن", "بنت")}
 _VISITOR_ROLES = {"envoy", "prime-minister", "premier", "deputy-prime-minister", "foreign-minister", "minister", "speaker",
                   "high-representative", "secretary-general"}
 _DELEGATION_WORDS = {normalize(w) for w in ("الوفد", "الوفد الزائر")}
+_LED_BY = re.compile(r"(?:برئاسة|يرأسه|يترأسه|ترأسه)|(?P<head>على رأس (?:ال)?وفد)")
+
+
+def _delegation_head(doc: Doc, span: Span, mentions: list[Mention]) -> str | None:
+    """«وفدا من حزب مستقبل وطن برئاسة رئيس الحزب عبد الوهاب عبد الرازق» … «الوفد»: the head the story
+    gave the delegation (the person right after the latest «برئاسة» before it, or right before «على رأس
+    وفد»)."""
+    text = doc_text(doc)
+    cue = None
+    for cue in _LED_BY.finditer(text, 0, span.start_char):
+        pass
+    if cue is None:
+        return None
+    people = [m for m in mentions if m.type == "PERSON" and m.end <= span.start_char and m.method not in ("plural", "guest")]
+    if cue.group("head"):
+        before = [m for m in people if m.end <= cue.start() and len(text[m.end:cue.start()].split()) <= 1]
+        return before[-1].entity_id if before else None
+    after = [m for m in people if m.start >= cue.end() and len(text[cue.end():m.start].split()) <= 4]
+    return after[0].entity_id if after else None
 _HOME_WORDS = {normalize(w) for w in ("البلاد", "الدولة", "الجمهورية", "المملكة", "السلطنة")}
 _HOME_HONORIFICS = {normalize(w) for w in ("سمو", "جلالة", "فخامة", "صاحب السمو", "صاحب الجلالة", "صاحب الفخامة")}
 # «معالي» goes with a minister, never a head of state: «معالي رئيس مجلس الشورى» is no head of state's title

@@ -939,6 +939,13 @@ def _performed_by(doc: Doc, trig: Trigger) -> int | None:
     k = trig.end
     if trig.pos != "noun" or k >= len(doc):
         return None
+    # «زيارة الدولة التي قام بها»، «الزيارة الرسمية التي قام بها»: up to two words qualify the noun first
+    j, words = k, 0
+    while j < len(doc) and words < 2 and doc[j].norm_ not in _RELATIVES and not doc[j].is_punct:
+        words += getattr(doc[j]._, "clitic", "") == ""
+        j += 1
+    if j < len(doc) and doc[j].norm_ in _RELATIVES and j + 1 < len(doc) and doc[j + 1].norm_ in _PERFORM:
+        k = j
     if doc[k].norm_ in _RELATIVES:
         k += 1
     elif doc[k].norm_ not in _PERFORM:
@@ -1243,6 +1250,11 @@ def _days_apart(a: str | None, b: str | None) -> int:
         return 10**6
 
 
+def _within(a: str | None, b: str | None) -> bool:
+    """One date is a coarser form of the other («2025-06» and «2025-06-15»)."""
+    return bool(a and b and a != b and (a.startswith(b) or b.startswith(a)))
+
+
 def merge_document_events(events: list[Event], *, within_document: bool = True) -> list[Event]:
     """One event per real event: same type, participants, status and compatible dates/places.
 
@@ -1264,7 +1276,10 @@ def merge_document_events(events: list[Event], *, within_document: bool = True) 
             # within one article a reception and the talks that follow in another hall are one meeting
             places_fit = within_document or not other.place or not ev.place or other.place == ev.place
             if _compatible(other.date, ev.date) and places_fit:
-                other.date = other.date or ev.date
+                # a visit takes the more precise date of the two: «في إطار زيارة الدولة» (this month) and «وصل
+                # مساء أمس» (the arrival's day); a meeting keeps its first («قمة حزيران» before the day it names)
+                upgrade = ev.type == "visited" and _within(other.date, ev.date)
+                other.date = max(other.date, ev.date, key=len) if upgrade else other.date or ev.date
                 other.place = other.place or ev.place
                 other.evidence.extend(ev.evidence)
                 other.confidence = max(other.confidence, ev.confidence)
@@ -1285,13 +1300,16 @@ def _merge_stays(events: list[Event]) -> list[Event]:
         if ev.type == "visited":
             host = next((o for o in out if o.type == "visited" and o.status == ev.status and o.agents == ev.agents
                          and (set(ev.targets) <= set(o.targets) or set(o.targets) <= set(ev.targets))
-                         and _days_apart(o.date, ev.date) <= _ONE_VISIT_DAYS), None)
+                         and (_days_apart(o.date, ev.date) <= _ONE_VISIT_DAYS or _within(o.date, ev.date))), None)
         if host is None:
             out.append(ev)
             continue
         if len(ev.targets) > len(host.targets):
             host.targets = list(ev.targets)
-        host.date = min(host.date, ev.date)
+        if _within(host.date, ev.date):
+            host.date = max(host.date, ev.date, key=len)  # «الزيارة التي يقوم بها» (the month) is the arrival's day
+        else:
+            host.date = min(host.date, ev.date)
         host.place = host.place or ev.place
         host.evidence.extend(ev.evidence)
         host.confidence = max(host.confidence, ev.confidence)

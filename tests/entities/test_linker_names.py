@@ -317,3 +317,11 @@ def test_a_ministers_honorific_makes_a_bare_title_the_home_ministers(nlp):
     assert ("وزير الخارجية", "badr-albusaidi") in _people(a)
     b = mentions(nlp, "الرياض 12 نوفمبر 2025 م واس\nالتقى معالي رئيس مجلس الشورى الشيخ عبدالله آل الشيخ السفير الصيني.")
     assert "salman-of-saudi-arabia" not in {e for _, e in _people(b)}
+
+
+def test_the_delegation_is_the_head_the_story_gave_it(nlp):
+    """«وفدا … برئاسة X» … «الوفد المغربي»: X, also when no KB or title says which state X is from."""
+    a = mentions(nlp, "هانوي 3 مارس 2025 (وكالة الأنباء الفيتنامية) التقى تو لام اليوم في هانوي وفدا من حزب الاستقلال "
+                      "المغربي برئاسة الأمين العام للحزب نزار بركة. وكان الوفد المغربي قد وصل إلى هانوي أمس.")
+    head = next(e for t, e in _people(a) if t.startswith("نزار"))
+    assert ("الوفد", head) in _people(a)
