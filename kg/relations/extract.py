@@ -106,7 +106,7 @@ class RelationExtractor:
                 ev = self._event(doc, trig, s_units, prev_end, next_start, state, home, s_trigs)
                 if ev is None:
                     continue
-                for part in _split(ev):
+                for part in [p for e in (ev if isinstance(ev, list) else [ev]) for p in _split(e)]:
                     self._finish(doc, part, trig, s_trigs, cues, event_dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, body_started, doc_id, s_units)
                     events.append(part)
                     if part.type == "visited" and part.status == "asserted":
@@ -338,9 +338,12 @@ class RelationExtractor:
                 ev = Event("invited", [subject], target, confidence=0.6)
         elif etype == "attended":
             places = [u.mention.entity_id for u in after if u.mention.type == "PLACE"][:1]
+            summit = _summit_meeting(doc, trig, units, subject) if subject else None
             if not subject or not places:
-                return None
+                return summit
             ev = Event("attended", [subject], places, confidence=0.6)
+            if summit is not None:
+                return [ev, summit]
         else:
             return None
         if how == "explicit" and subject and etype != "attended":
@@ -772,6 +775,32 @@ def _possessive_plural(doc: Doc, trig: Trigger) -> bool:
 def _message_noun_near(trig: Trigger, s_trigs: list[Trigger]) -> bool:
     """A message verb («نقل»، «بعث») counts only with a message noun (تحية، برقية، رسالة) near it."""
     return trig.with_noun or any(t.type == "sent_message" and t.pos == "noun" and abs(t.start - trig.start) <= 12 for t in s_trigs)
+
+
+_SUMMIT = {_N(w) for w in ("قمة", "القمة")}
+_SUMMIT_SIDES = {_N(w) for w in ("استضافها", "استضافتها", "استضاف", "استضافت", "مشاركة", "ومشاركة")}
+
+
+def _summit_meeting(doc: Doc, trig: Trigger, units: list[_Unit], subject: str) -> Event | None:
+    """«شارك X في القمة … التي استضافها Y … بمشاركة Z»: the leaders at one summit meet one another
+    (every pair); those present «بحضور» do not count."""
+    # «في (أعمال) القمة …» after the verb and its subject, in the same sentence
+    k, at = trig.end, None
+    while k < min(len(doc), trig.end + 30) and doc[k].norm_ not in _SENTENCE_BREAK:
+        if doc[k].norm_ == _N("في") and any(doc[j].norm_ in _SUMMIT for j in range(k + 1, min(len(doc), k + 5))):
+            at = k
+            break
+        k += 1
+    if at is None:
+        return None
+    sides = [subject]
+    for u in units:
+        if u.tok_start < trig.end or u.mention.type != "PERSON" or u.mention.method == "plural" or _attendee(doc, u):
+            continue
+        cue = next((k for k in range(u.np_start - 1, max(trig.end, u.np_start - 4) - 1, -1) if doc[k].norm_ in _SUMMIT_SIDES), None)
+        if cue is not None and _uncovered_words(doc, cue + 1, u.np_start) <= 1:
+            sides += [e for e in u.mention.entity_ids if e not in sides]
+    return Event("met", sides, confidence=0.6) if len(sides) >= 2 else None
 
 
 def _split(ev: Event) -> list[Event]:
