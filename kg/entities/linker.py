@@ -127,7 +127,10 @@ class EntityLinker:
         freq = self.lexicon.freq if self.lexicon is not None else None
         rare = (lambda w: freq.get(w, 0) <= self.rare_max) if freq is not None else None
         mentions = self._family_tail(text, _nasab(text, mentions, rare))
-        mentions = _dedupe(_honorific_pronouns(text, self._surnames(text, mentions)) + self._city_airports(doc))
+        mentions = self._surnames(text, mentions)
+        home = self._home_state(doc)
+        home_people = {e for e, st in self._person_states(mentions, positions).items() if home and st == home}
+        mentions = _dedupe(_honorific_pronouns(text, mentions, home_people) + self._city_airports(doc))
         # «ثم أجرى النفطي وتاياني جلسة … بتوقيع الجانبين»: surname-only mentions are found after the first
         # pass, so a plural resolved to the last two people named is resolved again with them (not with
         # «سعادته»-style pronouns, whose antecedent is a guess of its own)
@@ -1289,9 +1292,15 @@ def _absent_sender(text: str, start: int) -> bool:
     return bool(_GREETINGS_BEFORE.search(before) or _MESSAGE_FROM_BEFORE.search(before))
 
 
-def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
+
+
+def _honorific_pronouns(text: str, mentions: list[Mention], home_people: set[str] = frozenset()) -> list[Mention]:
     """«إلى سموه»، «وبعث جلالته»: wire style refers to a dignitary by honorific + pronoun; it is the
-    last person the story introduced with that honorific («صاحب السمو الشيخ مشعل …» → «سموه»)."""
+    last person the story introduced with that honorific («صاحب السمو الشيخ مشعل …» → «سموه»).  When
+    that person is a foreigner named in an earlier sentence and the home agency's own dignitary had the
+    same honorific before him, a new sentence's «معاليه» is the story's own minister («التقى الخريّف
+    معالي وزير الخارجية الياباني …. وكان معاليه قد وصل إلى طوكيو»)."""
     people = sorted((m for m in mentions if m.type == "PERSON" and m.method not in ("plural", "nisba")), key=lambda m: m.start)
     if not people:
         return mentions
@@ -1302,18 +1311,24 @@ def _honorific_pronouns(text: str, mentions: list[Mention]) -> list[Mention]:
         if any(a < end and start < b for a, b in taken):
             continue
         honorific = _HONORIFIC_OF[hit.group(1)]
+        found: list[Mention] = []  # the candidates, latest first: the last one tried is home's
         for m in reversed(people):
             if m.end > start:
                 continue
-            hits = list(honorific.finditer(text, max(0, m.start - 40), m.end))
+            # a home dignitary's title can be long («معالي وزير الصناعة والثروة المعدنية الأستاذ …»)
+            hits = list(honorific.finditer(text, max(0, m.start - (80 if set(m.entity_ids) & home_people else 40)), m.end))
             # the honorific must introduce this person, not someone named between («جلالة السلطان وبزشكيان»)
             # nor the first of two coordinated («سمو وزير الطاقة ونظيره الأذربيجاني»: «سمو» is the minister's)
             coordinated = text[m.start - 1:m.start] == "و" and (m.start < 2 or not text[m.start - 2].isalpha())
             # nor someone who only sent greetings or a message («نقل سموه تحيات … وصاحب السمو الأمير X»)
             if hits and not coordinated and not any(o is not m and hits[-1].start() < o.end and o.start < m.start for o in people) \
                     and not _absent_sender(text, m.start):
-                out.append(Mention(start, end, text[start:end], list(m.entity_ids), "PERSON", "honorific-pronoun", 0.7))
-                break
+                found.append(m)
+                if not home_people or set(m.entity_ids) & home_people or not _SENTENCE_END.search(text, m.end, start):
+                    break
+        if found:
+            chosen = next((m for m in found if set(m.entity_ids) & home_people), found[0]) if len(found) > 1 else found[0]
+            out.append(Mention(start, end, text[start:end], list(chosen.entity_ids), "PERSON", "honorific-pronoun", 0.7))
     return out
 
 

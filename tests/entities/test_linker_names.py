@@ -325,3 +325,13 @@ def test_the_delegation_is_the_head_the_story_gave_it(nlp):
                       "المغربي برئاسة الأمين العام للحزب نزار بركة. وكان الوفد المغربي قد وصل إلى هانوي أمس.")
     head = next(e for t, e in _people(a) if t.startswith("نزار"))
     assert ("الوفد", head) in _people(a)
+
+
+def test_a_later_sentences_honorific_pronoun_is_the_home_dignitary(nlp):
+    """SPA style gives «معالي» to both ministers; «وكان معاليه قد وصل» in a new sentence is the Saudi one."""
+    a = mentions(nlp, "طوكيو 05 نوفمبر 2025 م واس\nبحث معالي وزير الصناعة والثروة المعدنية الأستاذ بندر بن إبراهيم "
+                      "الخريّف، اليوم، مع معالي وزير الاقتصاد الياباني ريوسي أكازاوا سبل التعاون. والتقى الخريّف لاحقاً "
+                      "معالي وزير الخارجية الياباني توشيميتسو موتيغي.\n\nوكان معاليه قد وصل إلى طوكيو مساء أمس.")
+    pronoun = next(m for m in a.mentions if m.method == "honorific-pronoun")
+    bandar = next(e for t, e in _people(a) if t.startswith("بندر"))
+    assert pronoun.entity_ids == [bandar]
