@@ -368,10 +368,15 @@ class RelationExtractor:
                 return None, "none"
             k -= 1
         carried = state.last_agent or state.topic
-        if trig.pos != "noun" and carried and trig.start > 0 and doc[trig.start - 1].norm_ == _N("حيث") \
-                and not _object_pronoun(doc, trig) and carried not in [u.mention.entity_id for u in after[:1]]:
-            # «زار X طهران، حيث التقى A وB»: «حيث» continues the clause before it; X met A and B
-            return carried, "topic"
+        if trig.pos != "noun" and trig.start > 0 and doc[trig.start - 1].norm_ == _N("حيث") and not _object_pronoun(doc, trig):
+            # «زار X طهران، حيث التقى A وB»: «حيث» continues the clause before it; X met A and B — and
+            # «انتقل الموفد الفرنسي إلى عين التينة، حيث التقى» names its subject before «حيث» itself
+            lead = next((u for u in reversed(before) if u.mention.type in _AGENT_TYPES and u.gov is None
+                         and u.mention.method != "plural" and not _attendee(doc, u)), None)
+            if lead is not None and lead.mention.entity_id not in [u.mention.entity_id for u in after[:1]]:
+                return lead.mention.entity_id, "explicit"
+            if carried and carried not in [u.mention.entity_id for u in after[:1]]:
+                return carried, "topic"
         if trig.pos != "noun":
             # SVO: «X التقى Y» — a person right before the verb is the subject
             if before and before[-1].mention.type in _AGENT_TYPES and before[-1].gov is None and before[-1].mention.method != "plural" \
