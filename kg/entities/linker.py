@@ -126,7 +126,7 @@ class EntityLinker:
         text = doc_text(doc)
         freq = self.lexicon.freq if self.lexicon is not None else None
         rare = (lambda w: freq.get(w, 0) <= self.rare_max) if freq is not None else None
-        mentions = self._family_tail(text, _nasab(text, mentions, rare))
+        mentions = self._label_head(text, self._family_tail(text, _nasab(text, mentions, rare)))
         mentions = self._surnames(text, mentions)
         home = self._home_state(doc)
         home_people = {e for e, st in self._person_states(mentions, positions).items() if home and st == home}
@@ -235,8 +235,12 @@ class EntityLinker:
             # «عقد الصفدي ودار»: coordinated with a person just named, it is a person too
             coordinated = pre == "و" and w.start() in person_ends
             courtesy = prev_word in _courtesy_words()  # «المشير منير»، «السيد عطاف»: a rank or honorific names him
+            # «فيما زار الوزير اليحيا برلين»: a one-word office names the rare surname after it (not a common
+            # word: «الرئيس السوداني» stays an adjective)
+            titled = prev_word in self._office_words() and freq.get(name, 0) <= self.rare_max
             # «الى» is no article, nor are the first letters of «التقى»
-            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS and prev_word not in trigger_verbs() and not coordinated and not courtesy:
+            if prev_word.startswith("ال") and prev_word not in _NOUN_PREPOSITIONS and prev_word not in trigger_verbs() \
+                    and not coordinated and not courtesy and not titled:
                 continue
             # a common word (السوداني is also "Sudanese") counts as the surname only where no noun
             # precedes it for it to qualify: after a verb («وكان السوداني قد وصل»، «التقى السوداني»)
@@ -249,6 +253,13 @@ class EntityLinker:
             out = [m for m in out if not (m.method == "nisba" and m.start < w.end() and start < m.end)]
             out.append(Mention(start, w.end(), text[start:w.end()], [eid], "PERSON", "surname", 0.75))
         return out
+
+    def _office_words(self) -> frozenset[str]:
+        """One-word definite office titles of the roles lexicon (الوزير، السفير، الرئيس …), normalized."""
+        if not hasattr(self, "_office_cache"):
+            self._office_cache = frozenset(normalize(t) for r in self.kb.roles.values() for t in r.ar
+                                           if " " not in t and t.startswith("ال"))
+        return self._office_cache
 
     def _homograph_preference(self, doc: Doc, cands: list[Span]) -> dict[tuple[int, int, str], int]:
         """عمان is Oman or Amman: the written vowels decide first («عمّان» / «عُمان»), then the
@@ -596,6 +607,8 @@ class EntityLinker:
             s = spans[j]
             if any(_is_event_word(doc[k].norm_, events) for k in range(spans[j - 1].end, s.start)):
                 break  # «رئيس الدولة يستقبل وزير …»، «لسمو الأمير لزيارة بغداد»: a verb or an event noun ends the title
+            if _surname_between(doc, spans[j - 1].end, s.start, mentions):
+                break  # «فيما زار الوزير اليحيا برلين»: the minister named by his surname, then his destination
             if s.label_ == "nisba" and of is None and self._capital_ref(doc, s) is None:  # not «العاصمة السورية»
                 of = s.kb_id_
                 j += 1
@@ -674,6 +687,30 @@ class EntityLinker:
                         m.text = text[m.start:end]
                         m.end = end
                     break
+        return mentions
+
+    def _label_head(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """«بزيارة ولد الشيخ الغزواني»: a short form of a known person's name runs back over the words of
+        its KB label right before it (at most two, in the same clause), so the name starts where the
+        text starts it."""
+        taken = sorted((m.start, m.end) for m in mentions)
+        for m in mentions:
+            if m.type != "PERSON" or m.entity_id not in self.kb or m.method not in ("short-form", "surname"):
+                continue
+            label = normalize(self.kb[m.entity_id].label_ar).split()
+            words = normalize(m.text).split()
+            at = next((k for k in range(1, len(label) - len(words) + 1) if label[k:k + len(words)] == words), None)
+            if at is None:
+                continue
+            start, k = m.start, at - 1
+            for w in reversed(list(_WORD_RE.finditer(text[max(0, m.start - 40):m.start]))):
+                gap = text[max(0, m.start - 40) + w.end():start]
+                if k < 1 or gap.strip() or normalize(w.group(0)) != label[k]:
+                    break  # the first word of the label (a given name) is the full name's business, not ours
+                start, k = max(0, m.start - 40) + w.start(), k - 1
+            if start < m.start and not any(a < m.start and start < b for a, b in taken):
+                m.text = text[start:m.end]
+                m.start = start
         return mentions
 
     def _capital_ref(self, doc: Doc, span: Span) -> Mention | None:
@@ -985,6 +1022,16 @@ _VISITOR_ROLES = {"envoy", "prime-minister", "premier", "deputy-prime-minister",
                   "high-representative", "secretary-general"}
 _DELEGATION_WORDS = {normalize(w) for w in ("الوفد", "الوفد الزائر")}
 _LED_BY = re.compile(r"(?:برئاسة|يرأسه|يترأسه|ترأسه)|(?P<head>على رأس (?:ال)?وفد)")
+
+
+def _surname_between(doc: Doc, a: int, b: int, mentions: list[Mention]) -> bool:
+    """A word between tokens ``a`` and ``b`` is the last word of a person the story already named."""
+    if a >= b:
+        return False
+    last = {normalize(m.text).split()[-1] for m in mentions if m.type == "PERSON" and m.method not in ("plural", "guest", "title")
+            and normalize(m.text).split()}
+    words = normalize(doc[a:b].text).split()
+    return any(w in last for w in words)
 
 
 def _delegation_head(doc: Doc, span: Span, mentions: list[Mention]) -> str | None:

@@ -621,6 +621,9 @@ class RelationExtractor:
         in_clause = [d for d in dates if lo <= d.start < hi]
         in_sentence = [d for d in dates if s_start <= d.start < s_end]
         pick = in_clause or in_sentence
+        # «تلقى اتصالًا … في أكتوبر الماضي، فيما زار X برلين في سبتمبر الماضي»: a date behind a comma belongs
+        # to the clause before it when the trigger's own clause has one after it
+        pick = [d for d in pick if not (d.end <= t_char and _COMMA_RE.search(text, d.end, t_char))] or pick
         if pick:
             d = min(pick, key=lambda d: abs(d.start - t_char))
             if not d.value:  # «الأحد الماضي» in a document without a date
@@ -1191,6 +1194,9 @@ def _inherit(value: str | None, ref: str | None) -> str | None:
 
 
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+_COMMA_RE = re.compile(r"[،,؛;]")
 
 
 def _anchored(d, ref: str | None) -> str | None:
