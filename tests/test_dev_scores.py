@@ -1,5 +1,5 @@
 """Regression floors on the development set (tests/data/dev, 12 fresh articles from other regions) and
-on the held-out sets that have been used for error analysis (holdout to holdout9): the seeds alone would
+on the held-out sets that have been used for error analysis (holdout to holdout10): the seeds alone would
 let rules that only fit them pass.  A new blind set is measured in aggregate only and gets no floor here
 until it has been used for error analysis (a floor would invite tuning to it).  Raise the floors as the
 pipeline improves."""
@@ -22,17 +22,24 @@ DATA = Path(__file__).resolve().parent / "data"
 # talks, «ب» + capital, honorific pronouns): holdout 0.856 / 0.870 / 0.893, holdout3 0.835 / 0.855 / 0.924,
 # holdout5 0.824 / 0.614 / 0.947, holdout7 0.846 / 0.671 / 0.768, holdout9 0.798 / 0.471 / 0.800 (blind at
 # 7d79971: 0.798 / 0.420 / 0.750; one yearless dateline)
+# 2026-12-04 14:50 UTC (holdout10's error analysis, honorific pronouns of the home dignitary, delegation heads,
+# summits, «حيث», surnames after an office): dev 0.933 / 0.948 / 0.986, holdout 0.862 / 0.870 / 0.908, holdout2
+# 0.842 / 0.808 / 0.909, holdout3 0.854 / 0.857 / 0.914, holdout4 0.839 / 0.728 / 0.957, holdout5 0.842 / 0.654 /
+# 0.967, holdout6 0.846 / 0.728 / 0.986, holdout7 0.866 / 0.745 / 0.746, holdout8 0.824 / 0.686 / 0.789, holdout9
+# 0.842 / 0.569 / 0.762, holdout10 0.867 / 0.832 / 0.667 (blind at ddb8c0b: 0.832 / 0.700 / 0.673; three yearless
+# datelines whose year this gold infers from the weekday, against the seed rule)
 FLOORS = {
-    "dev": (12, 0.90, 0.90, 0.95),
-    "holdout": (8, 0.83, 0.84, 0.86),
-    "holdout2": (8, 0.79, 0.76, 0.87),
-    "holdout3": (8, 0.81, 0.82, 0.89),
-    "holdout4": (8, 0.79, 0.67, 0.91),
-    "holdout6": (8, 0.77, 0.65, 0.92),
-    "holdout5": (8, 0.79, 0.58, 0.91),
-    "holdout7": (8, 0.81, 0.64, 0.73),
-    "holdout8": (8, 0.75, 0.60, 0.71),
-    "holdout9": (8, 0.77, 0.44, 0.76),
+    "dev": (12, 0.90, 0.92, 0.95),
+    "holdout": (8, 0.83, 0.84, 0.88),
+    "holdout2": (8, 0.81, 0.78, 0.88),
+    "holdout3": (8, 0.82, 0.83, 0.89),
+    "holdout4": (8, 0.81, 0.70, 0.93),
+    "holdout6": (8, 0.81, 0.70, 0.95),
+    "holdout5": (8, 0.81, 0.62, 0.94),
+    "holdout7": (8, 0.83, 0.71, 0.72),
+    "holdout8": (8, 0.79, 0.65, 0.76),
+    "holdout9": (8, 0.81, 0.53, 0.73),
+    "holdout10": (8, 0.83, 0.80, 0.64),
 }
 
 
