@@ -128,7 +128,7 @@ class RelationExtractor:
             if ev.type == "invited" and ev.status == "planned" and trig.pos == "noun" and (
                     _issued_before(doc, trig) or (trig.start > 0 and _stem(doc[trig.start - 1].norm_) in _CONTAIN_VERBS)):
                 ev.status = "asserted"  # «وجّه دعوة لزيارة لاوس … المقبل»: the future is the visit's, the invitation is made
-            ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date)
+            ev.date, ev.date_source = self._date(doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, s_trigs)
             if ev.status == "asserted" and ev.date_source == "text" and (
                     _after(ev.date, doc_date) or (ev.type in ("invited", "sent_message") and _later_period(ev.date, doc_date))):
                 if ev.type in ("invited", "sent_message"):
@@ -208,7 +208,16 @@ class RelationExtractor:
                 chairs += [e for e in u.mention.entity_ids if e not in chairs]
             return Event("met", chairs[:2], confidence=0.6) if len(chairs) >= 2 else None
         if etype in ("met", "phone_call"):
-            others = self._companions(doc, trig, after, subject, before)
+            held = _held_by(doc, trig)
+            host = next((u for u in after if u.tok_start >= held and u.mention.type in _AGENT_TYPES), None) if held else None
+            if host is not None and _uncovered_words(doc, held, host.np_start) <= 1:
+                # «المباحثات التي أجراها جلالة الملك مع السيد سانشيز»: the relative's subject held it, with
+                # those after «مع»; whoever the sentence is about before the noun is not a party
+                subject, how = host.mention.entity_id, "explicit"
+                rest = [u for u in after if u.tok_start >= host.tok_end]
+                others = self._companions(doc, Trigger(host.tok_end, host.tok_end, "met", "verb", ""), rest, subject, [])
+            else:
+                others = self._companions(doc, trig, after, subject, before)
             if etype == "met" and trig.pos != "noun" and subject and _object_pronoun(doc, trig):
                 # «وصل X إلى طوكيو، واستقبله الإمبراطور Y»: the pronoun is the person just named
                 ante = next((u.mention.entity_id for u in reversed(all_before) if u.mention.type in _AGENT_TYPES
@@ -381,7 +390,7 @@ class RelationExtractor:
             # SVO: «X التقى Y» — a person right before the verb is the subject
             if before and before[-1].mention.type in _AGENT_TYPES and before[-1].gov is None and before[-1].mention.method != "plural" \
                     and _uncovered_words(doc, before[-1].tok_end, trig.start) == 0 and not _attendee(doc, before[-1]) \
-                    and not _boundary_between(doc, before[-1].tok_end, trig.start):
+                    and (not _boundary_between(doc, before[-1].tok_end, trig.start) or _closed_apposition(doc, before[-1].tok_end, trig.start)):
                 return before[-1].mention.entity_id, "explicit"
             # VSO: the first person right after the verb with no preposition
             for u in after[:2]:
@@ -612,7 +621,7 @@ class RelationExtractor:
         return None
 
     # ------------------------------------------------------------------- dates
-    def _date(self, doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date) -> tuple[str | None, str]:
+    def _date(self, doc, trig, dates, s_start, s_end, prev_end, next_start, paragraphs, state, doc_date, s_trigs=()) -> tuple[str | None, str]:
         """The date governing the clause, else the paragraph's, else the story's, else the document's."""
         t_char = doc[trig.start].idx
         lo = doc[prev_end].idx if prev_end is not None and prev_end < len(doc) else s_start
@@ -620,6 +629,12 @@ class RelationExtractor:
         text = doc_text(doc)
         in_clause = [d for d in dates if lo <= d.start < hi]
         in_sentence = [d for d in dates if s_start <= d.start < s_end]
+        later = next((t for t in s_trigs if t.start >= trig.end), None) if s_trigs else None
+        if not in_clause and later is not None and later.type != trig.type and not (
+                later.start > 0 and doc[later.start - 1].norm_ in _RELATIVES):  # «شويغو، الذي زار … في عام 2025» frames it
+            # «يقوم X بزيارة … ، تندرج في إطار … المباحثات التي أجراها … في 7 أبريل 2022»: a date past a comma,
+            # in the clause of a later event of another kind, is that event's
+            in_sentence = [d for d in in_sentence if not (d.start >= hi and _COMMA_RE.search(text, t_char, d.start))]
         pick = in_clause or in_sentence
         # «تلقى اتصالًا … في أكتوبر الماضي، فيما زار X برلين في سبتمبر الماضي»: a date behind a comma belongs
         # to the clause before it when the trigger's own clause has one after it
@@ -762,6 +777,30 @@ def _between_pair(doc: Doc, trig: Trigger, after: list[_Unit], others: list[str]
     """The meeting noun names its two sides itself: «لقاء (القمة) بين X وY» right after the noun."""
     return (len(others) >= 2 and bool(after) and after[0].gov == _N("بين") and not _possessive(doc, trig)
             and _uncovered_words(doc, trig.end, after[0].np_start) <= 1)
+
+
+_HELD = {_N(w) for w in ("أجراها", "أجراه", "أجرتها", "أجرياها", "عقدها", "عقده", "عقدتها", "عقداها")}
+
+
+def _held_by(doc: Doc, trig: Trigger) -> int | None:
+    """«المباحثات التي أجراها X»، «اللقاء الذي عقده X»: the token after the relative's light verb (and
+    its object pronoun), where the meeting's holder is named."""
+    k = trig.end
+    if trig.pos != "noun" or trig.type != "met" or k + 1 >= len(doc) or doc[k].norm_ not in _RELATIVES:
+        return None
+    verb = doc[k + 1]
+    if verb.norm_ in _HELD:
+        return k + 2
+    if verb.norm_ in _LIGHT_VERBS and k + 2 < len(doc) and getattr(doc[k + 2]._, "clitic", "") == "suffix":
+        return k + 3
+    return None
+
+
+def _closed_apposition(doc: Doc, a: int, b: int) -> bool:
+    """«وكان رئيس الحكومة، السيد بيدرو سانشيز، قد استقبل»: only the comma that closes the apposition and
+    «قد» stand between the subject and its verb."""
+    words = [t.norm_ for t in doc[a:b]]
+    return bool(words) and words[-1] == _N("قد") and all(w in ("،", ",", _N("قد")) for w in words)
 
 
 def _between_no_people(doc: Doc, trig: Trigger, after: list[_Unit]) -> bool:
