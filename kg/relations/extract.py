@@ -592,6 +592,9 @@ class RelationExtractor:
                     st = kb.state_of(m.entity_id)
                     if st and st not in dests:
                         dests.append(st)
+                city = _pinpointed(doc, u, after)
+                if city is not None and city not in dests:
+                    dests.insert(0, city)  # «زار روسيا أيضاً، وتحديداً مدينة فلاديفوستوك»
                 return dests
         return [home] if home_at is not None else []
 
@@ -777,6 +780,17 @@ def _between_pair(doc: Doc, trig: Trigger, after: list[_Unit], others: list[str]
     """The meeting noun names its two sides itself: «لقاء (القمة) بين X وY» right after the noun."""
     return (len(others) >= 2 and bool(after) and after[0].gov == _N("بين") and not _possessive(doc, trig)
             and _uncovered_words(doc, trig.end, after[0].np_start) <= 1)
+
+
+def _pinpointed(doc: Doc, u: _Unit, after: list[_Unit]) -> str | None:
+    """«روسيا، وتحديداً مدينة فلاديفوستوك»: the place a «تحديداً» phrase right after the destination names."""
+    nxt = next((v for v in after if v.tok_start >= u.tok_end), None)
+    if nxt is None or nxt.mention.type != "PLACE":
+        return None
+    words = [t.norm_ for t in doc[u.tok_end:nxt.np_start]]
+    if not any("تحديد" in w for w in words) or len(words) > 6:
+        return None
+    return nxt.mention.entity_id
 
 
 _HELD = {_N(w) for w in ("أجراها", "أجراه", "أجرتها", "أجرياها", "عقدها", "عقده", "عقدتها", "عقداها")}
