@@ -133,6 +133,12 @@ def test_arrival_and_stay_are_one_visit(mini_nlp):
     assert [v[4] for v in visits if "russia" in v[2]] == ["2024-06-18"], visits
 
 
+def test_a_pinpointed_city_is_a_destination_too(mini_nlp):
+    # «زار روسيا، وتحديداً مدينة فلاديفوستوك»: the city the «تحديداً» phrase names, then the state
+    ev = _events("زار كيم جونغ أون روسيا أيضاً، وتحديداً مدينة فلاديفوستوك، في نيسان 2019.", mini_nlp)
+    assert ev == [("visited", ["kim-jong-un"], ["vladivostok", "russia"], "asserted", "2019-04")]
+
+
 def test_arrival_and_stay_are_one_visit_under_a_yearless_dateline(mini_nlp):
     text = ("وصل كيم جونغ أون إلى موسكو مساء أمس في زيارة رسمية. "
             "واستقبل فلاديمير بوتين اليوم كيم جونغ أون بمناسبة زيارته إلى روسيا.")
